@@ -1,0 +1,258 @@
+"""`python -m studio …` (also `latent-studio`): every feature of the app, headless. No Qt here."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+DEFAULT_MODEL = "shapes-vae"
+
+
+def _sliders(items: list[str]) -> dict:
+    out = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            out[name.strip()] = float(value)
+        except ValueError:
+            from .engine.errors import StudioError
+            raise StudioError(f"--set expects NAME=NUMBER, not {item!r}") from None
+    return out
+
+
+def _positive(name: str, value: int | None):
+    from .engine.errors import StudioError
+    if value is not None and value < 1:
+        raise StudioError(f"{name} must be a positive number, not {value}")
+
+
+def _prepare_out(path: str):
+    from .media.writer import check_writable, kind_of
+    p = Path(path)
+    kind_of(p)
+    check_writable(p)
+    return p
+
+
+def _warn_unknown(parsed):
+    if parsed.unknown:
+        print(f"warning: the model does not know these words: {', '.join(parsed.unknown)}", file=sys.stderr)
+
+
+def _write(frames, out: Path, fps: int, args) -> None:
+    from .media.overlay import text_overlay
+    from .media.writer import ExportSettings, write_clip
+    settings = ExportSettings(size=args.size, fit=args.fit, scaling=args.scaling, fps=fps)
+    write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps))
+
+
+def cmd_generate(args) -> int:
+    from .engine import load_model
+    _positive("--frames", args.frames)
+    _positive("--fps", args.fps)
+    out = _prepare_out(args.out)
+    sliders = _sliders(args.set)
+    m = load_model(args.model, args.device)
+    plan = m.plan(args.prompt, args.seed, args.frames, sliders)
+    _warn_unknown(plan.parsed)
+    frames = m.render(plan)
+    _write(frames, out, args.fps or m.fps, args)
+    print(f"wrote {out} ({len(frames)} frames, {frames.shape[2]}x{frames.shape[1]}, model {m.name}, seed {args.seed})")
+    return 0
+
+
+def cmd_animate(args) -> int:
+    import cv2
+    from .engine import load_model
+    from .engine.errors import StudioError
+    _positive("--frames", args.frames)
+    out = _prepare_out(args.out)
+    if not Path(args.image).is_file():
+        raise StudioError(f"no such image: {args.image}")
+    img = cv2.imread(args.image, cv2.IMREAD_COLOR)
+    if img is None:
+        raise StudioError(f"{args.image} is not an image that can be read (PNG, JPEG, BMP, WebP, TIFF)")
+    m = load_model(args.model, args.device)
+    plan = m.plan_animation(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), args.prompt or "", args.seed, args.frames,
+                            _sliders(args.set))
+    _warn_unknown(plan.parsed)
+    frames = m.render(plan)
+    _write(frames, out, args.fps or m.fps, args)
+    print(f"wrote {out} ({len(frames)} frames from {args.image}, model {m.name})")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from .engine.errors import StudioError
+    from .engine.modelio import installed_models, models_dir, read_card
+    names = installed_models()
+    if not names:
+        print(f"no models in {models_dir()}; train one with: python -m studio train --data shapes "
+              f"--family vae --out models/shapes-vae --minutes 30")
+        return 0
+    for n in names:
+        try:
+            card = read_card(models_dir() / n)
+        except StudioError as e:
+            print(f"{n}: unusable ({e})")
+            continue
+        dirs = list(card.get("directions", {}))
+        print(f"{n}: {card['family']}, {card['resolution']}x{card['resolution']}, {card['frames']} frames @ "
+              f"{card['fps']} fps, conditioning {card['conditioning']}")
+        print(f"  directions: {', '.join(dirs) if dirs else 'none yet (run studio eval)'}")
+    return 0
+
+
+def cmd_train(args) -> int:
+    from .engine.train import TrainConfig, Trainer
+    _positive("--steps", args.steps)
+    cfg = TrainConfig(data=args.data, family=args.family, out=args.out, steps=args.steps, minutes=args.minutes,
+                      batch=args.batch, frames=args.frames, lr=args.lr, seed=args.seed, device=args.device,
+                      resume=args.resume, init_from=args.init_from, tiny=args.tiny,
+                      sample_every=args.sample_every, checkpoint_minutes=args.checkpoint_minutes)
+    trainer = Trainer(cfg, log=lambda s: print(s, file=sys.stderr))
+    result = trainer.run()
+    if cfg.data == "shapes" or trainer.model.cfg.decoder.text_dim:
+        from .engine import load_model
+        from .engine.directions import compute_directions
+        from .engine.modelio import update_card
+        update_card(Path(cfg.out), directions=compute_directions(load_model(cfg.out, "cpu")))
+    print(f"trained {result['steps']} steps in {result['seconds']:.0f} s; model in {cfg.out} "
+          f"(logs, samples and checkpoint in {Path(cfg.out) / 'train'})")
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from .engine.evaluate import evaluate_model
+    report = evaluate_model(args.model, prompts_file=args.prompts, per_group=args.per_group, device=args.device,
+                            write_card=not args.no_write)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        from .engine.evaluate import format_report
+        print(format_report(report))
+    return 0
+
+
+def cmd_export(args) -> int:
+    from .engine import load_model
+    from .project import Project
+    out = _prepare_out(args.out)
+    proj = Project.load(args.project)
+    m = load_model(proj.model, args.device)
+    frames = m.render(m.plan(proj.prompt, proj.seed, proj.frames, proj.sliders))
+    _write(frames, out, proj.fps, args)
+    print(f"wrote {out} from {args.project}")
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .engine.bench import run_bench
+    figures = run_bench(args.model, threads=args.threads)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for k, v in figures.items():
+            print(f"{k:28s} {v}")
+    return 0
+
+
+def _add_output_options(p):
+    p.add_argument("--out", required=True, help=".mp4, .webm, .gif, .npy or a folder for PNG frames")
+    p.add_argument("--size", default="native", help="native, 256, 512, 720p or 1080p")
+    p.add_argument("--fit", default="letterbox", choices=["letterbox", "crop"])
+    p.add_argument("--scaling", default="smooth", choices=["smooth", "pixel"])
+    p.add_argument("--title", default=None, help="a title shown over the first second")
+    p.add_argument("--caption", default=None, help="a caption shown along the bottom")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="latent-studio", description="Latent Studio: text-to-video with local GAN/VAE models")
+    sub = ap.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="a clip from a prompt")
+    g.add_argument("--prompt", required=True)
+    g.add_argument("--model", default=DEFAULT_MODEL)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--frames", type=int, default=None)
+    g.add_argument("--fps", type=int, default=None)
+    g.add_argument("--set", action="append", default=[], metavar="DIRECTION=VALUE")
+    g.add_argument("--device", default="auto")
+    _add_output_options(g)
+    a = sub.add_parser("animate", help="image to video")
+    a.add_argument("--image", required=True)
+    a.add_argument("--prompt", default="")
+    a.add_argument("--model", default=DEFAULT_MODEL)
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--frames", type=int, default=None)
+    a.add_argument("--fps", type=int, default=None)
+    a.add_argument("--set", action="append", default=[], metavar="DIRECTION=VALUE")
+    a.add_argument("--device", default="auto")
+    _add_output_options(a)
+    t = sub.add_parser("train", help="train a model on the shapes world or a folder of footage")
+    t.add_argument("--data", required=True, help="shapes, or a folder of videos")
+    t.add_argument("--family", required=True, choices=["vae", "gan"])
+    t.add_argument("--out", required=True)
+    t.add_argument("--steps", type=int, default=None)
+    t.add_argument("--minutes", type=float, default=None)
+    t.add_argument("--resume", action="store_true")
+    t.add_argument("--device", default="auto")
+    t.add_argument("--batch", type=int, default=16)
+    t.add_argument("--frames", type=int, default=16)
+    t.add_argument("--lr", type=float, default=1e-3)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--init-from", default=None, help="GAN: start the generator from this VAE")
+    t.add_argument("--tiny", action="store_true", help="a very small network (tests)")
+    t.add_argument("--sample-every", type=int, default=250)
+    t.add_argument("--checkpoint-minutes", type=float, default=3.0)
+    e = sub.add_parser("eval", help="prompt fidelity, held-out combinations, stability, diversity")
+    e.add_argument("--model", default=DEFAULT_MODEL)
+    e.add_argument("--prompts", default=None, help="a file of prompts, one per line, to add as a group")
+    e.add_argument("--per-group", type=int, default=216)
+    e.add_argument("--json", action="store_true")
+    e.add_argument("--no-write", action="store_true", help="do not write the results into the model card")
+    e.add_argument("--device", default="auto")
+    sub.add_parser("models", help="installed models and their directions")
+    x = sub.add_parser("export", help="render a saved project")
+    x.add_argument("project")
+    x.add_argument("--device", default="auto")
+    _add_output_options(x)
+    b = sub.add_parser("bench", help="speed figures")
+    b.add_argument("--model", default=DEFAULT_MODEL)
+    b.add_argument("--threads", type=int, default=2)
+    b.add_argument("--json", action="store_true")
+    return ap
+
+
+COMMANDS = {"generate": cmd_generate, "animate": cmd_animate, "models": cmd_models, "train": cmd_train,
+            "eval": cmd_eval, "export": cmd_export, "bench": cmd_bench}
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    from .engine.errors import StudioError
+    from .media.writer import Cancelled
+    try:
+        import torch
+        if getattr(args, "threads", None):
+            torch.set_num_threads(args.threads)
+        return COMMANDS[args.command](args)
+    except StudioError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    except Cancelled:
+        print("cancelled; nothing was written", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print("error: out of memory; try fewer frames", file=sys.stderr)
+        return 1

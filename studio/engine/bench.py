@@ -1,0 +1,86 @@
+"""`studio bench`: speed and memory figures, measured in this run on this machine."""
+from __future__ import annotations
+
+import statistics
+import time
+
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+BENCH_PROMPT = "a large red star moving right quickly on a sunset background"
+
+
+def _median_ms(fn, repeat: int = 15, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+
+def matmul_gflops(n: int = 1024, repeat: int = 10) -> float:
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    ms = _median_ms(lambda: a @ b, repeat)
+    return 2 * n ** 3 / (ms / 1e3) / 1e9
+
+
+def rss_mb() -> float:
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
+    from . import load_model
+    from .text.encoder import default_encoder
+    torch.set_num_threads(threads)
+    t0 = time.perf_counter()
+    m = load_model(model_name, "auto")
+    m.generate(BENCH_PROMPT, 0, 16)          # loads the text encoder and warms the caches
+    load_s = time.perf_counter() - t0
+    enc = default_encoder()
+    counter = iter(range(10 ** 9))
+    prompt_ms = _median_ms(lambda: enc.encode([f"a shape number {next(counter)} drifting across a screen"]))
+    parse_ms = _median_ms(lambda: m.parse(f"a scarlet disc number {next(counter)} gliding westward at dusk"))
+    clip_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 16))
+    frame_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 1))
+    dec = m.decoder
+    plan = m.plan(BENCH_PROMPT, 0, 16)
+    cond = plan.w[None, :-m.z_content].repeat(batch, 1).to(m.device)
+    zc = torch.randn(batch, m.z_content, device=m.device)
+    zm = torch.randn(batch, 16, dec.cfg.z_motion, device=m.device)
+    text = m._text(BENCH_PROMPT)
+    text = None if text is None else text.repeat(batch, 1)
+
+    def batched():
+        with torch.inference_mode():
+            frames, _ = dec(cond, zc, zm, text)
+            (frames.clamp(0, 1) * 255 + 0.5).to(torch.uint8)
+    with FlopCounterMode(display=False) as fc:
+        batched()
+    flops = fc.get_total_flops()
+    batch_ms = _median_ms(batched, repeat=5, warmup=1)
+    fps = batch * 16 / (batch_ms / 1e3)
+    mm = matmul_gflops()
+    achieved = flops / (batch_ms / 1e3) / 1e9
+    return {
+        "model": m.name, "device": str(m.device), "threads": torch.get_num_threads(),
+        "resolution": m.resolution,
+        "clip_16_frames_ms": round(clip_ms, 2),
+        "one_frame_ms": round(frame_ms, 2),
+        "prompt_encoding_ms": round(prompt_ms, 2),
+        "prompt_parse_novel_words_ms": round(parse_ms, 2),
+        "batched_frames_per_s": round(fps, 1),
+        "batched_batch_clips": batch,
+        "model_flops_per_frame_M": round(flops / (batch * 16) / 1e6, 2),
+        "model_achieved_gflops": round(achieved, 2),
+        "matmul_gflops": round(mm, 1),
+        "achieved_to_matmul_ratio": round(achieved / mm, 4),
+        "load_seconds": round(load_s, 2),
+        "rss_mb_model_and_text_encoder": round(rss_mb(), 1),
+    }

@@ -1,0 +1,96 @@
+"""Training batches: the shapes world (rendered on the fly) or a folder of footage."""
+from __future__ import annotations
+
+import queue
+import threading
+
+import numpy as np
+import torch
+
+from .conditioning import attribute_vector
+from .layered_groups import group_slices  # noqa: F401  (keeps the conditioning layout in one place)
+from .models.layered import SPRITE_DIAMETER
+from .text.parser import PromptParser
+from .world.attributes import GROUPS
+from .world.render import RES
+from .world.sampler import sample
+
+
+def to_tensor(clips: np.ndarray) -> torch.Tensor:
+    """uint8 (B,T,H,W,3) -> float (B,T,3,H,W) in [0,1]."""
+    return torch.from_numpy(clips).permute(0, 1, 4, 2, 3).float().div_(255)
+
+
+class ShapesBatches:
+    """Batch k of a run is a pure function of (seed, k): runs and resumes reproduce exactly."""
+
+    labelled = True
+
+    def __init__(self, seed: int, batch: int, frames: int, parser: PromptParser | None = None):
+        self.seed, self.batch, self.frames = seed, batch, frames
+        self.parser = parser or PromptParser()
+
+    def make(self, k: int) -> dict:
+        exs = [sample(self.seed * 1_000_003 + k * self.batch + i, self.frames) for i in range(self.batch)]
+        conds = torch.stack([attribute_vector(self.parser.parse(e.caption).values) for e in exs])
+        states = np.stack([np.stack([e.trajectory.cx / (RES / 2) - 1, e.trajectory.cy / (RES / 2) - 1,
+                                     np.log(e.trajectory.diameter / SPRITE_DIAMETER)], 1) for e in exs])
+        labels = {"attributes": {g: torch.tensor([GROUPS[g].index(getattr(e.attributes, g)) for e in exs])
+                                 for g in GROUPS},
+                  "states": torch.from_numpy(states).float()}
+        return {"clip": to_tensor(np.stack([e.clip for e in exs])), "cond": conds, "text": None,
+                "labels": labels, "captions": [e.caption for e in exs]}
+
+
+class FootageBatches:
+    labelled = False
+
+    def __init__(self, folder, seed: int, batch: int, frames: int, stride: int = 2, text_encoder=None):
+        self.folder, self.seed, self.batch, self.frames, self.stride = folder, seed, batch, frames, stride
+        self.index = folder.clip_index(frames, stride)
+        if not self.index:
+            raise ValueError(f"no video in the folder has the {(frames - 1) * stride + 1} frames a clip needs")
+        self.encoder = text_encoder
+        captions = sorted({v.caption for v in folder.videos})
+        self._emb = dict(zip(captions, text_encoder.encode(captions))) if text_encoder else {}
+
+    def make(self, k: int) -> dict:
+        rng = np.random.default_rng([self.seed, k])
+        picks = [self.index[int(i)] for i in rng.integers(len(self.index), size=self.batch)]
+        clips = np.stack([self.folder.clip(vi, s, self.frames, self.stride) for vi, s in picks])
+        flip = rng.random(self.batch) < 0.5
+        clips[flip] = clips[flip][:, :, :, ::-1]
+        caps = [self.folder.videos[vi].caption for vi, _ in picks]
+        text = torch.from_numpy(np.stack([self._emb[c] for c in caps])) if self._emb else None
+        cond = torch.zeros(self.batch, sum(len(v) for v in GROUPS.values()))
+        return {"clip": to_tensor(np.ascontiguousarray(clips)), "cond": cond, "text": text, "labels": None,
+                "captions": caps}
+
+
+class Prefetch:
+    """Builds the next batches on a helper thread (rendering releases the GIL in OpenCV/numpy)."""
+
+    def __init__(self, source, start: int, depth: int = 2):
+        self.source, self.k = source, start
+        self.q: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        k = self.k
+        while not self._stop.is_set():
+            item = self.source.make(k)
+            while not self._stop.is_set():
+                try:
+                    self.q.put(item, timeout=0.2)
+                    break
+                except queue.Full:
+                    continue
+            k += 1
+
+    def next(self) -> dict:
+        return self.q.get()
+
+    def close(self):
+        self._stop.set()

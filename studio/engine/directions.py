@@ -1,0 +1,77 @@
+"""Latent directions for the sliders, in the space w = [attribute conditioning, content code].
+
+Named directions are learned from labelled samples: the difference of the class means of w
+(InterFaceGAN's idea without the SVM). `size` and `speed` run from the small/slow mean to the
+large/fast mean over -2..+2; colour and background directions point from the other classes'
+mean to the class's mean. Unsupervised directions are the closed-form factorisation (SeFa) of
+the decoder's first layers: the top eigenvectors of A^T A, A being those weights laid over w.
+"""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from .conditioning import attribute_vector
+from .data import to_tensor
+from .layered_groups import group_slices
+from .world.attributes import COND_DIM, GROUPS
+from .world.render import render_clip
+from .world.sampler import random_attributes
+
+SEFA_COUNT = 8
+
+
+@torch.inference_mode()
+def labelled_latents(model, samples: int, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    attrs = [random_attributes(rng) for _ in range(samples)]
+    cond = torch.stack([attribute_vector(a.as_dict()) for a in attrs])
+    if model.family == "vae":
+        clips = np.stack([render_clip(a, 1000 + i, 8)[0] for i, a in enumerate(attrs)])
+        zc = model.module.encoder(to_tensor(clips).to(model.device))["zc_mu"].cpu()
+    else:
+        zc = torch.randn(samples, model.z_content, generator=torch.Generator().manual_seed(seed))
+    return attrs, torch.cat([cond, zc], 1)
+
+
+def sefa(decoder) -> torch.Tensor:
+    """(SEFA_COUNT, w_dim) unit directions from the decoder's first layers."""
+    w_dim = COND_DIM + decoder.cfg.z_content
+    rows = []
+    firsts = {"background": decoder.background.fc[0], "sprite": decoder.sprite.fc[0], "color": decoder.color[0],
+              "motion": decoder.motion_emb[0]}
+    for branch, layer in firsts.items():
+        idx = getattr(decoder, f"idx_{branch}")
+        A = torch.zeros(layer.weight.shape[0], w_dim)
+        A[:, idx] = layer.weight[:, :len(idx)].detach().cpu()
+        rows.append(A)
+    start = decoder.start[0].weight.detach().cpu()
+    A = torch.zeros(start.shape[0], w_dim)
+    A[:, COND_DIM:] = start[:, decoder.cfg.emb:]
+    rows.append(A)
+    A = torch.cat(rows)
+    _, vecs = torch.linalg.eigh(A.T @ A)
+    return vecs[:, -SEFA_COUNT:].flip(1).T.contiguous()
+
+
+def compute_directions(model, samples: int = 256) -> dict:
+    out: dict = {}
+    if not model.text_conditioned:
+        attrs, w = labelled_latents(model, samples)
+
+        def mean(pred):
+            m = [i for i, a in enumerate(attrs) if pred(a)]
+            return w[m].mean(0) if m else torch.zeros(w.shape[1])
+        out["size"] = (mean(lambda a: a.size == "large") - mean(lambda a: a.size == "small")) / 4
+        out["speed"] = (mean(lambda a: a.speed == "fast") - mean(lambda a: a.speed == "slow")) / 4
+        for group in ("color", "background"):
+            for v in GROUPS[group]:
+                out[f"{group}-{v}"] = (mean(lambda a, g=group, v=v: getattr(a, g) == v)
+                                       - mean(lambda a, g=group, v=v: getattr(a, g) != v)) / 2
+        out = {k: {"vector": [round(float(x), 6) for x in v], "kind": "label"} for k, v in out.items()}
+    for i, v in enumerate(sefa(model.decoder)):
+        out[f"sefa{i + 1}"] = {"vector": [round(float(x), 6) for x in v], "kind": "sefa"}
+    return out
+
+
+__all__ = ["compute_directions", "group_slices"]

@@ -1,0 +1,126 @@
+"""The model folder: `model.safetensors` (weights only) + `model.json` (the card).
+
+Loading reads JSON and safetensors and nothing else; nothing in a model folder is ever executed.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from .errors import StudioError
+from .models.registry import FAMILIES, build, config_from_dict, config_to_dict
+
+FORMAT = "latent-studio-model"
+FORMAT_VERSION = 1
+WEIGHTS, CARD = "model.safetensors", "model.json"
+REQUIRED = ("format", "version", "family", "config", "conditioning", "resolution", "frames", "fps")
+
+
+def models_dir() -> Path:
+    env = os.environ.get("LATENT_STUDIO_MODELS")
+    return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
+
+
+def installed_models() -> list[str]:
+    root = models_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / CARD).is_file() and (p / WEIGHTS).is_file())
+
+
+def resolve(name_or_path: str | os.PathLike) -> Path:
+    p = Path(name_or_path)
+    if p.is_dir():
+        return p
+    candidate = models_dir() / str(name_or_path)
+    if candidate.is_dir():
+        return candidate
+    names = installed_models()
+    listed = ", ".join(names) if names else "none (train one with `python -m studio train`)"
+    raise StudioError(f"unknown model {str(name_or_path)!r}; installed models: {listed}")
+
+
+def read_card(folder: Path) -> dict:
+    path = folder / CARD
+    if not path.is_file():
+        raise StudioError(f"{folder} is not a model folder: its card {CARD} is missing")
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise StudioError(f"the card {path} is not valid JSON ({e.__class__.__name__})") from None
+    if not isinstance(card, dict) or card.get("format") != FORMAT:
+        raise StudioError(f"the card {path} is not a Latent Studio model card")
+    missing = [k for k in REQUIRED if k not in card]
+    if missing:
+        raise StudioError(f"the card {path} lacks {', '.join(missing)}")
+    if card["version"] != FORMAT_VERSION:
+        raise StudioError(f"the card {path} has format version {card['version']}; this app reads {FORMAT_VERSION}")
+    if card["family"] not in FAMILIES:
+        raise StudioError(f"the card {path} names an unknown family {card['family']!r}")
+    return card
+
+
+def read_weights(folder: Path) -> dict[str, torch.Tensor]:
+    path = folder / WEIGHTS
+    if not path.is_file():
+        raise StudioError(f"{folder} is not a model folder: its weights {WEIGHTS} are missing")
+    try:
+        return load_file(str(path))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as e:
+        raise StudioError(f"{path} is not a readable safetensors file ({str(e).splitlines()[0][:120]})") from None
+
+
+def load_module(name_or_path, device: torch.device | str = "cpu"):
+    """(module, card, folder). Raises StudioError with one clear sentence for any bad folder."""
+    folder = resolve(name_or_path)
+    card = read_card(folder)
+    try:
+        cfg = config_from_dict(card["family"], card["config"])
+    except (TypeError, ValueError, KeyError) as e:
+        raise StudioError(f"the card in {folder} has an invalid config ({e})") from None
+    module = build(card["family"], cfg)
+    state = read_weights(folder)
+    own = module.state_dict()
+    wanted = {k for k in own if _shipped(card["family"], k)}
+    unexpected = set(state) - wanted
+    missing = wanted - set(state)
+    bad_shape = [k for k in wanted & set(state) if tuple(state[k].shape) != tuple(own[k].shape)]
+    if missing or unexpected or bad_shape:
+        what = (f"{len(missing)} missing, {len(unexpected)} unexpected and {len(bad_shape)} wrongly shaped tensors")
+        raise StudioError(f"the weights in {folder} do not fit the {card['family']} config in its card ({what})")
+    module.load_state_dict(state, strict=False)
+    module.to(device).eval()
+    return module, card, folder
+
+
+def _shipped(family: str, key: str) -> bool:
+    """Which tensors a shipped model keeps: the VAE whole, the GAN's EMA generator only."""
+    return family == "vae" or key.startswith("generator_ema.")
+
+
+def save_model(folder: Path, module, card: dict) -> None:
+    """Writes weights and card atomically (temporary names, then rename)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    state = {k: v.detach().cpu().contiguous() for k, v in module.state_dict().items() if _shipped(module.family, k)}
+    full = {"format": FORMAT, "version": FORMAT_VERSION, "family": module.family,
+            "config": config_to_dict(module.cfg), **card}
+    tmp_w, tmp_c = folder / (WEIGHTS + ".tmp"), folder / (CARD + ".tmp")
+    save_file(state, str(tmp_w))
+    tmp_c.write_text(json.dumps(full, indent=2, sort_keys=False), encoding="utf-8")
+    os.replace(tmp_w, folder / WEIGHTS)
+    os.replace(tmp_c, folder / CARD)
+
+
+def update_card(folder: Path, **fields) -> dict:
+    card = read_card(Path(folder))
+    card.update(fields)
+    tmp = Path(folder) / (CARD + ".tmp")
+    tmp.write_text(json.dumps(card, indent=2), encoding="utf-8")
+    os.replace(tmp, Path(folder) / CARD)
+    return card

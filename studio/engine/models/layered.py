@@ -1,0 +1,137 @@
+"""Layered video decoder shared by the VAE and the GAN.
+
+A clip is a background layer plus one object layer, MoCoGAN-style split into content (one code
+per clip: background, sprite, colour) and motion (a recurrent path of the object's centre and
+scale, one step per frame, that runs for any number of frames). Each branch reads only the
+attribute groups it needs, which is what lets unseen combinations compose.
+
+Frame t = background * (1 - alpha_t) + colour * alpha_t, where alpha_t is the sprite placed by
+the motion path with a differentiable affine warp.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..layered_groups import group_slices
+from ..world.attributes import GROUPS
+
+SPRITE_DIAMETER = 24.0      # the canonical sprite's object diameter in pixels at scale 1
+
+
+
+@dataclass
+class DecoderConfig:
+    cond_dim: int = sum(len(v) for v in GROUPS.values())
+    text_dim: int = 0            # >0: every branch also reads a sentence embedding (footage models)
+    z_content: int = 8
+    z_motion: int = 4
+    emb: int = 64
+    hidden: int = 96
+    channels: int = 32
+    sprite_res: int = 32
+    res: int = 64
+    flat_color: bool = True      # object colour from the colour branch (shapes) or a sprite texture
+    branches: dict = field(default_factory=lambda: {
+        "background": ["background"], "sprite": ["shape"], "color": ["color"],
+        "motion": ["motion", "speed", "size"]})
+
+
+def _up_block(cin: int, cout: int) -> nn.Sequential:
+    return nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(cin, cout, 3, padding=1),
+                         nn.GroupNorm(4, cout), nn.SiLU())
+
+
+class ConvDecoder2d(nn.Module):
+    """vector -> (out_ch, res, res) image with a 4x4 seed and nearest-upsample conv blocks."""
+
+    def __init__(self, din: int, ch: int, res: int, out_ch: int):
+        super().__init__()
+        self.ch = ch
+        self.fc = nn.Sequential(nn.Linear(din, 128), nn.SiLU(), nn.Linear(128, ch * 16))
+        blocks, r = [], 4
+        while r < res:
+            blocks.append(_up_block(ch, ch))
+            r *= 2
+        self.blocks = nn.Sequential(*blocks)
+        self.out = nn.Conv2d(ch, out_ch, 3, padding=1)
+
+    def forward(self, v: torch.Tensor) -> torch.Tensor:
+        x = self.fc(v).view(-1, self.ch, 4, 4)
+        return self.out(self.blocks(x))
+
+
+class LayeredDecoder(nn.Module):
+    def __init__(self, cfg: DecoderConfig):
+        super().__init__()
+        self.cfg = cfg
+        sl = group_slices()
+        self._idx = {b: torch.cat([torch.arange(*sl[g]) for g in groups]) for b, groups in cfg.branches.items()}
+        for b, idx in self._idx.items():
+            self.register_buffer(f"idx_{b}", idx, persistent=False)
+        width = {b: len(idx) + cfg.text_dim for b, idx in self._idx.items()}
+        self.background = ConvDecoder2d(width["background"], cfg.channels, cfg.res // 4, 3)   # smooth: 16x16
+        self.sprite = ConvDecoder2d(width["sprite"], cfg.channels, cfg.sprite_res, 4)
+        self.color = nn.Sequential(nn.Linear(width["color"], cfg.emb), nn.SiLU(), nn.Linear(cfg.emb, 3))
+        m_in = width["motion"]
+        self.motion_emb = nn.Sequential(nn.Linear(m_in, cfg.emb), nn.SiLU(), nn.Linear(cfg.emb, cfg.emb))
+        self.start = nn.Sequential(nn.Linear(cfg.emb + cfg.z_content, cfg.hidden), nn.SiLU(),
+                                   nn.Linear(cfg.hidden, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 3 + cfg.hidden))
+        self.rnn = nn.GRUCell(cfg.emb + cfg.z_motion + 3, cfg.hidden)
+        self.step = nn.Sequential(nn.Linear(cfg.hidden, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 3))
+
+    def _branch_input(self, name: str, cond: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
+        x = cond.index_select(1, getattr(self, f"idx_{name}"))
+        return torch.cat([x, text], 1) if text is not None and self.cfg.text_dim else x
+
+    def content(self, cond, text=None):
+        """Per-clip layers: background (B,3,H,W), sprite alpha (B,1,s,s), object rgb (B,3,s,s)."""
+        bg = torch.sigmoid(self.background(self._branch_input("background", cond, text)))
+        bg = F.interpolate(bg, size=(self.cfg.res, self.cfg.res), mode="bilinear", align_corners=False)
+        sp = self.sprite(self._branch_input("sprite", cond, text))
+        alpha = torch.sigmoid(sp[:, :1])
+        if self.cfg.flat_color:
+            rgb = torch.sigmoid(self.color(self._branch_input("color", cond, text)))[:, :, None, None]
+            rgb = rgb.expand(-1, -1, alpha.shape[2], alpha.shape[3])
+        else:
+            rgb = torch.sigmoid(sp[:, 1:])
+        return bg, alpha, rgb
+
+    def path(self, cond, z_content, z_motion, text=None, start: torch.Tensor | None = None) -> torch.Tensor:
+        """Object state per frame (B,T,3): centre x, y in [-1,1] image units and log(diameter/24)."""
+        e = self.motion_emb(self._branch_input("motion", cond, text))
+        init = self.start(torch.cat([e, z_content], 1))
+        state = init[:, :3] if start is None else start
+        h = torch.tanh(init[:, 3:])
+        states = [state]
+        for t in range(1, z_motion.shape[1]):
+            h = self.rnn(torch.cat([e, z_motion[:, t], state], 1), h)
+            state = state + 0.1 * self.step(h)
+            states.append(state)
+        return torch.stack(states, 1)
+
+    def compose(self, bg, alpha, rgb, states) -> torch.Tensor:
+        """(B,T,3,H,W) frames in [0,1] from the layers and the path."""
+        B, T = states.shape[:2]
+        res = self.cfg.res
+        s = states.reshape(B * T, 3)
+        half = torch.exp(s[:, 2]) * (self.cfg.sprite_res / SPRITE_DIAMETER) * (SPRITE_DIAMETER / res)
+        theta = torch.zeros(B * T, 2, 3, device=s.device, dtype=s.dtype)
+        theta[:, 0, 0] = 1 / half
+        theta[:, 1, 1] = 1 / half
+        theta[:, 0, 2] = -s[:, 0] / half
+        theta[:, 1, 2] = -s[:, 1] / half
+        layer = torch.cat([alpha, rgb], 1).unsqueeze(1).expand(-1, T, -1, -1, -1).reshape(B * T, 4, *alpha.shape[2:])
+        grid = F.affine_grid(theta, (B * T, 4, res, res), align_corners=False)
+        placed = F.grid_sample(layer, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+        a, c = placed[:, :1], placed[:, 1:]
+        frames = bg.unsqueeze(1) * (1 - a.view(B, T, 1, res, res)) + (c * a).view(B, T, 3, res, res)
+        return frames
+
+    def forward(self, cond, z_content, z_motion, text=None, start=None):
+        bg, alpha, rgb = self.content(cond, text)
+        states = self.path(cond, z_content, z_motion, text, start)
+        return self.compose(bg, alpha, rgb, states), states

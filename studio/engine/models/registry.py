@@ -1,0 +1,25 @@
+"""Builds a model family from the config recorded in its card (plain JSON, never code)."""
+from __future__ import annotations
+
+import dataclasses
+
+from .gan import GANConfig, VideoGAN
+from .layered import DecoderConfig
+from .vae import VAEConfig, VideoVAE
+
+FAMILIES = {"vae": (VideoVAE, VAEConfig), "gan": (VideoGAN, GANConfig)}
+
+
+def config_to_dict(cfg) -> dict:
+    return dataclasses.asdict(cfg)
+
+
+def config_from_dict(family: str, d: dict):
+    cls, cfg_cls = FAMILIES[family]
+    d = dict(d)
+    dec = DecoderConfig(**d.pop("decoder", {}))
+    return cfg_cls(decoder=dec, **d)
+
+
+def build(family: str, cfg):
+    return FAMILIES[family][0](cfg)

@@ -1,0 +1,53 @@
+"""Text-conditioned video VAE: encoder to a content latent plus per-frame motion latents, and the
+layered decoder. Loss: reconstruction + beta * KL, plus attribute and path supervision where the
+data has labels (the shapes world does; a folder of footage does not)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .encoder import VideoEncoder
+from .layered import DecoderConfig, LayeredDecoder
+
+
+@dataclass
+class VAEConfig:
+    decoder: DecoderConfig = field(default_factory=DecoderConfig)
+    encoder_channels: int = 32
+    beta: float = 0.02
+    aux_weight: float = 1.0
+
+
+def kl(mu, logvar):
+    return 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(-1).mean()
+
+
+class VideoVAE(nn.Module):
+    family = "vae"
+
+    def __init__(self, cfg: VAEConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.decoder = LayeredDecoder(cfg.decoder)
+        self.encoder = VideoEncoder(cfg.decoder, cfg.encoder_channels)
+
+    def losses(self, clip, cond, text=None, labels: dict | None = None, gen: torch.Generator | None = None) -> dict:
+        enc = self.encoder(clip)
+        eps_c = torch.randn(enc["zc_mu"].shape, generator=gen, device=clip.device)
+        eps_m = torch.randn(enc["zm_mu"].shape, generator=gen, device=clip.device)
+        zc = enc["zc_mu"] + eps_c * (0.5 * enc["zc_logvar"]).exp()
+        zm = enc["zm_mu"] + eps_m * (0.5 * enc["zm_logvar"]).exp()
+        recon, states = self.decoder(cond, zc, zm, text)
+        out = {"recon": F.l1_loss(recon, clip) + F.mse_loss(recon, clip),
+               "kl": kl(enc["zc_mu"], enc["zc_logvar"]) + kl(enc["zm_mu"], enc["zm_logvar"]) * clip.shape[1]}
+        total = out["recon"] + self.cfg.beta * out["kl"]
+        if labels is not None:
+            aux = sum(F.cross_entropy(enc["logits"][g], y) for g, y in labels["attributes"].items())
+            aux = aux + 100 * F.mse_loss(enc["states"], labels["states"]) + 100 * F.mse_loss(states, labels["states"])
+            out["aux"] = aux
+            total = total + self.cfg.aux_weight * aux
+        out["loss"] = total
+        return out

@@ -1,0 +1,248 @@
+"""Training: `python -m studio train --data shapes|DIR --family vae|gan --out DIR`.
+
+The out folder becomes a model folder (weights + card). Logs, samples and checkpoints go to
+`DIR/train/`. A run is bounded by --steps and/or --minutes, and --resume continues from the
+last checkpoint. Batch k depends only on (seed, k), so the same seed reproduces the run.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+from . import checkpoint
+from .data import FootageBatches, Prefetch, ShapesBatches
+from .device import describe, pick_device
+from .errors import StudioError
+from .modelio import load_module, save_model
+from .models.gan import GANConfig, VideoGAN
+from .models.layered import DecoderConfig
+from .models.vae import VAEConfig, VideoVAE
+from .text.encoder import EMBED_DIM, NAME as TEXT_ENCODER
+
+
+@dataclass
+class TrainConfig:
+    data: str = "shapes"
+    family: str = "vae"
+    out: str = "runs/model"
+    steps: int | None = None
+    minutes: float | None = None
+    batch: int = 16
+    frames: int = 16
+    lr: float = 1e-3
+    seed: int = 0
+    sample_every: int = 200
+    checkpoint_minutes: float = 3.0
+    device: str = "auto"
+    resume: bool = False
+    init_from: str | None = None      # GAN: start the generator from a VAE's decoder
+    tiny: bool = False                # a very small network, for tests
+    decoder: dict = field(default_factory=dict)
+
+
+SAMPLE_PROMPTS = ["a large red circle moving right slowly on a black background",
+                  "a medium blue star bouncing fast on a sunset background",
+                  "a large purple star orbiting slowly on a sky background",
+                  "a medium green triangle bouncing quickly on a gray background"]
+
+
+def _decoder_config(cfg: TrainConfig, text_dim: int) -> DecoderConfig:
+    extra = dict(cfg.decoder)
+    if cfg.tiny:
+        extra = {"emb": 16, "hidden": 16, "channels": 8, "z_content": 4, "z_motion": 2, **extra}
+    return DecoderConfig(text_dim=text_dim, flat_color=text_dim == 0, **extra)
+
+
+def build_model(cfg: TrainConfig, text_dim: int):
+    dec = _decoder_config(cfg, text_dim)
+    if cfg.family == "vae":
+        return VideoVAE(VAEConfig(decoder=dec, encoder_channels=8 if cfg.tiny else 32))
+    if cfg.family == "gan":
+        return VideoGAN(GANConfig(decoder=dec, d_channels=8 if cfg.tiny else 32))
+    raise StudioError(f"unknown family {cfg.family!r}; use vae or gan")
+
+
+def make_source(cfg: TrainConfig):
+    if cfg.data == "shapes":
+        return ShapesBatches(cfg.seed, cfg.batch, cfg.frames), [], 0
+    from ..media.clips import read_folder
+    from .text.encoder import default_encoder
+    try:
+        folder = read_folder(cfg.data, 64)
+    except FileNotFoundError as e:
+        raise StudioError(str(e)) from None
+    if not folder.videos:
+        raise StudioError(f"no readable video in {cfg.data}")
+    try:
+        src = FootageBatches(folder, cfg.seed, cfg.batch, cfg.frames, text_encoder=default_encoder())
+    except ValueError as e:
+        raise StudioError(str(e)) from None
+    return src, folder.skipped, EMBED_DIM
+
+
+class Trainer:
+    def __init__(self, cfg: TrainConfig, log=print):
+        if cfg.steps is None and cfg.minutes is None:
+            raise StudioError("give --steps or --minutes to bound the run")
+        self.cfg = cfg
+        self.log = log
+        self.out = Path(cfg.out)
+        self.work = self.out / "train"
+        self.device = pick_device(cfg.device)
+        torch.manual_seed(cfg.seed)
+        np.random.seed(cfg.seed)
+        self.source, self.skipped, text_dim = make_source(cfg)
+        for name, why in self.skipped:
+            log(f"skipped {name}: {why}")
+        self.model = build_model(cfg, text_dim).to(self.device)
+        if cfg.family == "vae":
+            self.optims = {"vae": torch.optim.Adam(self.model.parameters(), lr=cfg.lr)}
+        else:
+            if cfg.init_from:
+                self._init_generator(cfg.init_from)
+            self.optims = {"g": torch.optim.Adam(self.model.generator.parameters(), lr=cfg.lr, betas=(0.0, 0.99)),
+                           "d": torch.optim.Adam(list(self.model.d_image.parameters())
+                                                 + list(self.model.d_video.parameters()),
+                                                 lr=cfg.lr * 2, betas=(0.0, 0.99))}
+        self.step = 0
+        self.elapsed = 0.0
+        if cfg.resume:
+            if not checkpoint.exists(self.work):
+                raise StudioError(f"--resume: no checkpoint in {self.work}")
+            info = checkpoint.load(self.work, self.model, self.optims)
+            self.step, self.elapsed = info["step"], info["elapsed"]
+            log(f"resumed at step {self.step}")
+        self.gen = torch.Generator(device=self.device)
+
+    def _init_generator(self, source: str):
+        vae, card, _ = load_module(source, self.device)
+        if card["family"] != "vae":
+            raise StudioError("--init-from needs a VAE model")
+        self.model.generator.load_state_dict(vae.decoder.state_dict())
+        self.model.generator_ema.load_state_dict(vae.decoder.state_dict())
+
+    def train_step(self, batch: dict) -> dict:
+        dev = self.device
+        clip = batch["clip"].to(dev)
+        cond = batch["cond"].to(dev)
+        text = None if batch["text"] is None else batch["text"].to(dev)
+        self.gen.manual_seed(self.cfg.seed * 7919 + self.step)
+        if self.cfg.family == "vae":
+            labels = batch["labels"]
+            if labels is not None:
+                labels = {"attributes": {g: y.to(dev) for g, y in labels["attributes"].items()},
+                          "states": labels["states"].to(dev)}
+            out = self.model.losses(clip, cond, text, labels, self.gen)
+            opt = self.optims["vae"]
+            opt.zero_grad(set_to_none=True)
+            out["loss"].backward()
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
+            opt.step()
+        else:
+            d = self.model.d_loss(clip, cond, text, self.gen)
+            self.optims["d"].zero_grad(set_to_none=True)
+            d["loss"].backward()
+            self.optims["d"].step()
+            g = self.model.g_loss(clip.shape[0], clip.shape[1], cond, text, self.gen, dev)
+            self.optims["g"].zero_grad(set_to_none=True)
+            g["loss"].backward()
+            self.optims["g"].step()
+            self.model.update_ema()
+            out = {"d_image": d["d_image"], "d_video": d["d_video"], "g": g["g"]}
+        return {k: float(v.detach()) for k, v in out.items()}
+
+    def _card(self) -> dict:
+        c = self.cfg
+        cmd = (f"python -m studio train --data {c.data} --family {c.family} --out {c.out} --seed {c.seed} "
+               f"--batch {c.batch} --frames {c.frames} --lr {c.lr}"
+               + (f" --steps {c.steps}" if c.steps else "") + (f" --minutes {c.minutes}" if c.minutes else "")
+               + (f" --init-from {c.init_from}" if c.init_from else "") + (" --tiny" if c.tiny else ""))
+        return {"conditioning": "sentence" if self.model.cfg.decoder.text_dim else "attributes",
+                "text_encoder": TEXT_ENCODER, "resolution": 64, "frames": c.frames, "fps": 8,
+                "recipe": {"command": cmd, "config": asdict(c), "steps_done": self.step,
+                           "train_seconds": round(self.elapsed, 1), "device": describe(self.device),
+                           "torch": torch.__version__, "python": platform.python_version()},
+                "data": {"source": c.data, "skipped": [list(s) for s in self.skipped]}}
+
+    def save_all(self):
+        checkpoint.save(self.work, self.model, self.optims, {"step": self.step, "elapsed": self.elapsed})
+        existing = {}
+        if (self.out / "model.json").is_file():
+            existing = {k: v for k, v in json.loads((self.out / "model.json").read_text()).items()
+                        if k in ("directions", "metrics")}
+        save_model(self.out, self.model, {**self._card(), **existing})
+
+    @torch.no_grad()
+    def write_samples(self):
+        from .conditioning import attribute_vector
+        from .text.parser import PromptParser
+        import cv2
+        dec = self.model.decoder
+        parser = getattr(self.source, "parser", None) or PromptParser()
+        n = len(SAMPLE_PROMPTS)
+        cond = torch.stack([attribute_vector(parser.parse(p).values) for p in SAMPLE_PROMPTS]).to(self.device)
+        g = torch.Generator().manual_seed(0)
+        zc = torch.randn(n, dec.cfg.z_content, generator=g).to(self.device)
+        zm = torch.randn(n, self.cfg.frames, dec.cfg.z_motion, generator=g).to(self.device)
+        text = None
+        if dec.cfg.text_dim:
+            from .text.encoder import default_encoder
+            text = torch.from_numpy(default_encoder().encode(SAMPLE_PROMPTS)).to(self.device)
+        was = dec.training
+        dec.eval()
+        clips, _ = dec(cond, zc, zm, text)
+        dec.train(was)
+        grid = (clips.clamp(0, 1) * 255).byte().permute(0, 3, 1, 4, 2).cpu().numpy()   # n,H,T,W,3
+        grid = grid.reshape(n * grid.shape[1], -1, 3)
+        (self.work / "samples").mkdir(parents=True, exist_ok=True)
+        cv2.imwrite(str(self.work / "samples" / f"step_{self.step:06d}.png"), grid[..., ::-1])
+
+    def run(self, stop=lambda: False, on_step=None) -> dict:
+        cfg = self.cfg
+        self.work.mkdir(parents=True, exist_ok=True)
+        logf = open(self.work / "log.jsonl", "a", encoding="utf-8", buffering=1)
+        prefetch = Prefetch(self.source, self.step)
+        budget = cfg.minutes * 60 if cfg.minutes else float("inf")
+        bar = tqdm(total=cfg.steps, initial=self.step, desc=f"train {cfg.family}", dynamic_ncols=True,
+                   disable=not sys.stderr.isatty() and on_step is not None)
+        last_ckpt = time.monotonic()
+        started = time.monotonic() - self.elapsed
+        self.model.train()
+        losses: dict = {}
+        try:
+            while not stop():
+                if cfg.steps is not None and self.step >= cfg.steps:
+                    break
+                if time.monotonic() - started >= budget:
+                    break
+                batch = prefetch.next()
+                losses = self.train_step(batch)
+                self.step += 1
+                self.elapsed = time.monotonic() - started
+                rec = {"step": self.step, "seconds": round(self.elapsed, 2), **{k: round(v, 5) for k, v in losses.items()}}
+                logf.write(json.dumps(rec) + "\n")
+                bar.update(1)
+                bar.set_postfix({k: f"{v:.4f}" for k, v in losses.items()})
+                if on_step:
+                    on_step(rec)
+                if cfg.sample_every and self.step % cfg.sample_every == 0 and cfg.data == "shapes":
+                    self.write_samples()
+                if time.monotonic() - last_ckpt > cfg.checkpoint_minutes * 60:
+                    self.save_all()
+                    logf.flush()
+                    last_ckpt = time.monotonic()
+        finally:
+            prefetch.close()
+            bar.close()
+            logf.close()
+        self.model.eval()
+        self.save_all()
+        return {"steps": self.step, "seconds": self.elapsed, "losses": losses}

@@ -1,0 +1,159 @@
+"""Writes clips: MP4 (H.264, yuv420p), WebM (VP9), GIF, a PNG sequence (a directory) or .npy.
+
+Writing is atomic: frames go to a temporary name beside the target, which is renamed into place
+only when everything is written. A cancel or an error leaves no partial file behind.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..engine.errors import StudioError
+
+VIDEO_FORMATS = {".mp4": ("libx264", ["-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium"]),
+                 ".webm": ("libvpx-vp9", ["-pix_fmt", "yuv420p", "-b:v", "0", "-crf", "30", "-deadline", "good"])}
+SUFFIXES = (".mp4", ".webm", ".gif", ".npy")
+SIZES = {"native": None, "256": (256, 256), "512": (512, 512), "720p": (1280, 720), "1080p": (1920, 1080)}
+
+
+class Cancelled(Exception):
+    pass
+
+
+@dataclass
+class ExportSettings:
+    size: str = "native"          # a key of SIZES
+    fit: str = "letterbox"        # letterbox or crop, when the frame and the size differ in aspect
+    scaling: str = "smooth"       # smooth or pixel (nearest neighbour)
+    fps: int = 8
+
+
+def kind_of(path: Path) -> str:
+    """'dir' for a PNG sequence, else the suffix; raises StudioError for an unknown suffix."""
+    suffix = path.suffix.lower()
+    if suffix in SUFFIXES:
+        return suffix
+    if suffix == "" or path.is_dir():
+        return "dir"
+    raise StudioError(f"unknown output format {path.suffix!r}; use .mp4, .webm, .gif, .npy or a folder for PNG frames")
+
+
+def check_writable(path: Path) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise StudioError(f"cannot write {path}: the folder {parent} does not exist")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StudioError(f"cannot write {path}: the folder {parent} is not writable")
+
+
+def resize_frame(frame: np.ndarray, settings: ExportSettings) -> np.ndarray:
+    target = SIZES.get(settings.size, "bad")
+    if target == "bad":
+        raise StudioError(f"unknown size {settings.size!r}; use one of {', '.join(SIZES)}")
+    if target is None:
+        return frame
+    tw, th = target
+    h, w = frame.shape[:2]
+    interp = cv2.INTER_NEAREST if settings.scaling == "pixel" else cv2.INTER_CUBIC
+    if settings.fit == "crop":
+        s = max(tw / w, th / h)
+        big = cv2.resize(frame, (round(w * s), round(h * s)), interpolation=interp)
+        y, x = (big.shape[0] - th) // 2, (big.shape[1] - tw) // 2
+        return np.ascontiguousarray(big[y:y + th, x:x + tw])
+    s = min(tw / w, th / h)
+    small = cv2.resize(frame, (round(w * s), round(h * s)), interpolation=interp)
+    out = np.zeros((th, tw, 3), np.uint8)
+    y, x = (th - small.shape[0]) // 2, (tw - small.shape[1]) // 2
+    out[y:y + small.shape[0], x:x + small.shape[1]] = small
+    return out
+
+
+def write_clip(frames: np.ndarray, path: str | os.PathLike, settings: ExportSettings | None = None,
+               progress=None, cancelled=lambda: False, overlay=None) -> Path:
+    """frames: uint8 (T, H, W, 3) RGB. progress(done, total) is called per frame; cancelled() may stop it.
+    overlay(frame, index) -> frame draws titles or captions on the resized frame."""
+    try:
+        return _write_clip(frames, Path(path), settings, progress, cancelled, overlay)
+    except OSError as e:
+        reason = e.strerror or (str(e).strip().splitlines() or ["input/output error"])[0]
+        raise StudioError(f"cannot write {path}: {reason}") from None
+
+
+def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> Path:
+    settings = settings or ExportSettings()
+    path = Path(path)
+    kind = kind_of(path)
+    frames = np.asarray(frames)
+    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8 or len(frames) == 0:
+        raise StudioError("a clip must be a non-empty uint8 array of shape frames x height x width x 3")
+    if settings.fps < 1 or settings.fps > 120:
+        raise StudioError(f"fps must be between 1 and 120, not {settings.fps}")
+    check_writable(path)
+    if kind == "dir" and path.exists() and any(path.iterdir()):
+        raise StudioError(f"{path} is a folder that is not empty; choose a new folder for PNG frames")
+    total = len(frames)
+
+    def frames_out():
+        for i, f in enumerate(frames):
+            if cancelled():
+                raise Cancelled()
+            f = resize_frame(f, settings)
+            if overlay is not None:
+                f = overlay(f, i)
+            yield np.ascontiguousarray(f)
+            if progress:
+                progress(i + 1, total)
+
+    parent = path.parent if str(path.parent) else Path(".")
+    if kind == "dir":
+        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=parent))
+        try:
+            for i, f in enumerate(frames_out()):
+                if not cv2.imwrite(str(tmp / f"frame_{i:05d}.png"), f[..., ::-1]):
+                    raise StudioError(f"could not write PNG frames into {parent}")
+            if path.exists():
+                path.rmdir()
+            os.replace(tmp, path)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return path
+    fd, tmpname = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{kind}", dir=parent)
+    os.close(fd)
+    tmp = Path(tmpname)
+    try:
+        if kind == ".npy":
+            np.save(tmp, np.stack(list(frames_out())), allow_pickle=False)
+            # np.save keeps the name as given when it ends in .npy
+        elif kind == ".gif":
+            from PIL import Image
+            imgs = [Image.fromarray(f) for f in frames_out()]
+            imgs[0].save(tmp, format="GIF", save_all=True, append_images=imgs[1:], loop=0,
+                         duration=round(1000 / settings.fps), disposal=2, optimize=False)
+        else:
+            import imageio_ffmpeg
+            codec, params = VIDEO_FORMATS[kind]
+            it = frames_out()
+            first = next(it)
+            h, w = first.shape[:2]
+            writer = imageio_ffmpeg.write_frames(str(tmp), (w, h), fps=settings.fps, codec=codec,
+                                                 output_params=params, macro_block_size=1, quality=None,
+                                                 ffmpeg_log_level="error")
+            writer.send(None)
+            try:
+                writer.send(first)
+                for f in it:
+                    writer.send(f)
+            finally:
+                writer.close()
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
