@@ -1,7 +1,9 @@
 """`studio bench`: speed and memory figures, measured in this run on this machine."""
 from __future__ import annotations
 
+import random
 import statistics
+import string
 import time
 
 import torch
@@ -41,12 +43,16 @@ def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
     m = load_model(model_name, "auto")
-    m.generate(BENCH_PROMPT, 0, 16)          # loads the text encoder and warms the caches
-    load_s = time.perf_counter() - t0
     enc = default_encoder()
-    counter = iter(range(10 ** 9))
-    prompt_ms = _median_ms(lambda: enc.encode([f"a shape number {next(counter)} drifting across a screen"]))
-    parse_ms = _median_ms(lambda: m.parse(f"a scarlet disc number {next(counter)} gliding westward at dusk"))
+    enc.encode(["warm up"])                  # the text encoder is loaded lazily; load it now
+    m.generate(BENCH_PROMPT, 0, 16)
+    load_s = time.perf_counter() - t0
+    rng = random.Random(0)
+
+    def novel(n: int) -> str:                # words never seen before, so nothing is served from a cache
+        return " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(6)) for _ in range(n))
+    prompt_ms = _median_ms(lambda: enc.encode([f"a {novel(1)} shape drifting across a {novel(1)} screen"]))
+    parse_ms = _median_ms(lambda: m.parse(f"a crimson {novel(2)} gliding westward at dusk"))
     clip_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 16))
     frame_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 1))
     dec = m.decoder

@@ -11,14 +11,27 @@ from .conditioning import attribute_vector
 from .layered_groups import group_slices  # noqa: F401  (keeps the conditioning layout in one place)
 from .models.layered import SPRITE_DIAMETER
 from .text.parser import PromptParser
-from .world.attributes import GROUPS
-from .world.render import RES
+from functools import lru_cache
+
+from .world.attributes import COLORS, GROUPS
+from .world.render import RES, background, object_alpha
 from .world.sampler import sample
 
 
 def to_tensor(clips: np.ndarray) -> torch.Tensor:
     """uint8 (B,T,H,W,3) -> float (B,T,3,H,W) in [0,1]."""
     return torch.from_numpy(clips).permute(0, 1, 4, 2, 3).float().div_(255)
+
+
+@lru_cache(maxsize=None)
+def _sprite(shape: str) -> np.ndarray:
+    """The renderer's object at the decoder's canonical placement: diameter 24 in a 32x32 sprite."""
+    return object_alpha(shape, 16.0, 16.0, SPRITE_DIAMETER, res=32)
+
+
+@lru_cache(maxsize=None)
+def _background(name: str) -> np.ndarray:
+    return np.ascontiguousarray(background(name).transpose(2, 0, 1))
 
 
 class ShapesBatches:
@@ -37,7 +50,10 @@ class ShapesBatches:
                                      np.log(e.trajectory.diameter / SPRITE_DIAMETER)], 1) for e in exs])
         labels = {"attributes": {g: torch.tensor([GROUPS[g].index(getattr(e.attributes, g)) for e in exs])
                                  for g in GROUPS},
-                  "states": torch.from_numpy(states).float()}
+                  "states": torch.from_numpy(states).float(),
+                  "sprite": torch.from_numpy(np.stack([_sprite(e.attributes.shape) for e in exs]))[:, None],
+                  "background": torch.from_numpy(np.stack([_background(e.attributes.background) for e in exs])),
+                  "color": torch.tensor([COLORS[e.attributes.color] for e in exs], dtype=torch.float32) / 255}
         return {"clip": to_tensor(np.stack([e.clip for e in exs])), "cond": conds, "text": None,
                 "labels": labels, "captions": [e.caption for e in exs]}
 

@@ -45,7 +45,7 @@ def sefa(decoder) -> torch.Tensor:
         A = torch.zeros(layer.weight.shape[0], w_dim)
         A[:, idx] = layer.weight[:, :len(idx)].detach().cpu()
         rows.append(A)
-    start = decoder.start[0].weight.detach().cpu()
+    start = decoder.h0[0].weight.detach().cpu()
     A = torch.zeros(start.shape[0], w_dim)
     A[:, COND_DIM:] = start[:, decoder.cfg.emb:]
     rows.append(A)

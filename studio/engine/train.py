@@ -43,7 +43,7 @@ class TrainConfig:
     checkpoint_minutes: float = 3.0
     device: str = "auto"
     resume: bool = False
-    init_from: str | None = None      # GAN: start the generator from a VAE's decoder
+    init_from: str | None = None      # start the decoder (VAE) or generator (GAN) from a VAE's decoder
     tiny: bool = False                # a very small network, for tests
     decoder: dict = field(default_factory=dict)
 
@@ -104,6 +104,8 @@ class Trainer:
             log(f"skipped {name}: {why}")
         self.model = build_model(cfg, text_dim).to(self.device)
         if cfg.family == "vae":
+            if cfg.init_from:
+                self._init_decoder(cfg.init_from)
             self.optims = {"vae": torch.optim.Adam(self.model.parameters(), lr=cfg.lr)}
         else:
             if cfg.init_from:
@@ -121,6 +123,20 @@ class Trainer:
             self.step, self.elapsed = info["step"], info["elapsed"]
             log(f"resumed at step {self.step}")
         self.gen = torch.Generator(device=self.device)
+
+    def _init_decoder(self, source: str):
+        """VAE: start from another VAE's decoder; tensors whose design changed, and the encoder, start fresh."""
+        from .modelio import read_card, read_weights, resolve
+        folder = resolve(source)
+        if read_card(folder)["family"] != "vae":
+            raise StudioError("--init-from needs a VAE model")
+        own = self.model.decoder.state_dict()
+        state = {k[len("decoder."):]: v for k, v in read_weights(folder).items() if k.startswith("decoder.")}
+        fitting = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
+        if not fitting:
+            raise StudioError(f"the decoder in {folder} does not fit this configuration")
+        self.model.decoder.load_state_dict(fitting, strict=False)
+        self.log(f"initialised {len(fitting)} of {len(own)} decoder tensors from {folder}")
 
     def _init_generator(self, source: str):
         vae, card, _ = load_module(source, self.device)

@@ -78,8 +78,11 @@ class LayeredDecoder(nn.Module):
         self.color = nn.Sequential(nn.Linear(width["color"], cfg.emb), nn.SiLU(), nn.Linear(cfg.emb, 3))
         m_in = width["motion"]
         self.motion_emb = nn.Sequential(nn.Linear(m_in, cfg.emb), nn.SiLU(), nn.Linear(cfg.emb, cfg.emb))
-        self.start = nn.Sequential(nn.Linear(cfg.emb + cfg.z_content, cfg.hidden), nn.SiLU(),
-                                   nn.Linear(cfg.hidden, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 3 + cfg.hidden))
+        # start state: centre = a(e) + b(e) * tanh(z[:2]) keeps every prior sample inside the range the
+        # motion needs; the start scale depends on the attributes only
+        self.start = nn.Sequential(nn.Linear(cfg.emb, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 5))
+        self.h0 = nn.Sequential(nn.Linear(cfg.emb + cfg.z_content, cfg.hidden), nn.SiLU(),
+                                nn.Linear(cfg.hidden, cfg.hidden))
         self.rnn = nn.GRUCell(cfg.emb + cfg.z_motion + 3, cfg.hidden)
         self.step = nn.Sequential(nn.Linear(cfg.hidden, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 3))
 
@@ -103,9 +106,10 @@ class LayeredDecoder(nn.Module):
     def path(self, cond, z_content, z_motion, text=None, start: torch.Tensor | None = None) -> torch.Tensor:
         """Object state per frame (B,T,3): centre x, y in [-1,1] image units and log(diameter/24)."""
         e = self.motion_emb(self._branch_input("motion", cond, text))
-        init = self.start(torch.cat([e, z_content], 1))
-        state = init[:, :3] if start is None else start
-        h = torch.tanh(init[:, 3:])
+        o = self.start(e)
+        centre = o[:, :2] + F.softplus(o[:, 2:4]) * torch.tanh(z_content[:, :2])
+        state = torch.cat([centre, o[:, 4:5]], 1) if start is None else start
+        h = torch.tanh(self.h0(torch.cat([e, z_content], 1)))
         states = [state]
         for t in range(1, z_motion.shape[1]):
             h = self.rnn(torch.cat([e, z_motion[:, t], state], 1), h)

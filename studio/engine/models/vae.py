@@ -17,7 +17,7 @@ from .layered import DecoderConfig, LayeredDecoder
 class VAEConfig:
     decoder: DecoderConfig = field(default_factory=DecoderConfig)
     encoder_channels: int = 32
-    beta: float = 0.02
+    beta: float = 0.05
     aux_weight: float = 1.0
 
 
@@ -40,13 +40,20 @@ class VideoVAE(nn.Module):
         eps_m = torch.randn(enc["zm_mu"].shape, generator=gen, device=clip.device)
         zc = enc["zc_mu"] + eps_c * (0.5 * enc["zc_logvar"]).exp()
         zm = enc["zm_mu"] + eps_m * (0.5 * enc["zm_logvar"]).exp()
-        recon, states = self.decoder(cond, zc, zm, text)
+        dec = self.decoder
+        bg, alpha, rgb = dec.content(cond, text)
+        states = dec.path(cond, zc, zm, text)
+        recon = dec.compose(bg, alpha, rgb, states)
         out = {"recon": F.l1_loss(recon, clip) + F.mse_loss(recon, clip),
                "kl": kl(enc["zc_mu"], enc["zc_logvar"]) + kl(enc["zm_mu"], enc["zm_logvar"]) * clip.shape[1]}
         total = out["recon"] + self.cfg.beta * out["kl"]
         if labels is not None:
             aux = sum(F.cross_entropy(enc["logits"][g], y) for g, y in labels["attributes"].items())
             aux = aux + 100 * F.mse_loss(enc["states"], labels["states"]) + 100 * F.mse_loss(states, labels["states"])
+            aux = aux + 100 * F.mse_loss(enc["coarse"], labels["states"][..., :2])
+            if "sprite" in labels:      # the renderer's own layers, where the data has them
+                aux = aux + 10 * (F.mse_loss(alpha, labels["sprite"]) + F.mse_loss(bg, labels["background"])
+                                  + F.mse_loss(rgb[:, :, 0, 0], labels["color"]))
             out["aux"] = aux
             total = total + self.cfg.aux_weight * aux
         out["loss"] = total

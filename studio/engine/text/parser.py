@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..world.attributes import GROUPS
+from .color_names import palette_color
 from .encoder import TextEncoder, default_encoder
 from .vocabulary import STOPWORDS, VOCAB
 
@@ -94,9 +95,13 @@ class PromptParser:
                     refined.update({w: (VOCAB[self.vocab_words[best[w][0]]][1], best[w][1]) for w in ws})
             group_of = {w: g for g, ws in by_group.items() for w in ws}
             for info in infos:
-                if info.status == "unknown" and info.word in refined:
-                    info.status, info.group = "matched", group_of[info.word]
-                    info.value, info.similarity = refined[info.word]
+                w = info.word
+                colour = palette_color(w) if w in best else None
+                if colour and (group_of.get(w) in (None, "color") or best[w][1] < 0.6):
+                    info.status, info.group, info.value, info.similarity = "matched", "color", colour, 0.99
+                elif info.status == "unknown" and w in refined:
+                    info.status, info.group = "matched", group_of[w]
+                    info.value, info.similarity = refined[w]
         return infos
 
     def parse(self, prompt: str) -> ParsedPrompt:
