@@ -117,7 +117,8 @@ def cmd_train(args) -> int:
     cfg = TrainConfig(data=args.data, family=args.family, out=args.out, steps=args.steps, minutes=args.minutes,
                       batch=args.batch, frames=args.frames, lr=args.lr, seed=args.seed, device=args.device,
                       resume=args.resume, init_from=args.init_from, tiny=args.tiny,
-                      sample_every=args.sample_every, checkpoint_minutes=args.checkpoint_minutes)
+                      sample_every=args.sample_every, checkpoint_minutes=args.checkpoint_minutes,
+                      path_minutes=args.path_minutes)
     trainer = Trainer(cfg, log=lambda s: print(s, file=sys.stderr))
     result = trainer.run()
     if cfg.data == "shapes" or trainer.model.cfg.decoder.text_dim:
@@ -212,6 +213,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--tiny", action="store_true", help="a very small network (tests)")
     t.add_argument("--sample-every", type=int, default=250)
     t.add_argument("--checkpoint-minutes", type=float, default=3.0)
+    t.add_argument("--path-minutes", type=float, default=0.0,
+                   help="VAE on shapes: then train the motion path alone on labelled paths for this long")
     e = sub.add_parser("eval", help="prompt fidelity, held-out combinations, stability, diversity")
     e.add_argument("--model", default=DEFAULT_MODEL)
     e.add_argument("--prompts", default=None, help="a file of prompts, one per line, to add as a group")

@@ -70,3 +70,16 @@ def test_paraphrased_prompts_cannot_come_out_of_the_caption_generator():
         prompt = P.paraphrase(a, rng)
         assert set(re.findall(r"[a-z]+", prompt.lower())) - train, prompt
     assert "crimson" not in VOCAB
+
+
+def test_words_outside_the_vocabulary_are_understood():
+    p = PromptParser()
+    r = p.parse("a crimson pentagram hopping in front of a nighttime backdrop")
+    assert r.values["color"] == "red" and r.values["shape"] == "star"
+    assert r.values["motion"] == "bouncing" and r.values["background"] == "night"
+    assert r.unknown == []
+    statuses = {w.word: w.status for w in r.words}
+    assert statuses["crimson"] == "matched" and statuses["a"] == "stop"
+    r = p.parse("an emerald disc descending swiftly on a silver backdrop")
+    assert (r.values["color"], r.values["shape"], r.values["motion"], r.values["speed"], r.values["background"]) == \
+        ("green", "circle", "down", "fast", "gray")

@@ -14,7 +14,8 @@ from .text.parser import PromptParser
 from functools import lru_cache
 
 from .world.attributes import COLORS, GROUPS
-from .world.render import RES, background, object_alpha
+from .world.render import RES, background, object_alpha, trajectory
+from .world.sampler import random_attributes
 from .world.sampler import sample
 
 
@@ -39,8 +40,8 @@ class ShapesBatches:
 
     labelled = True
 
-    def __init__(self, seed: int, batch: int, frames: int, parser: PromptParser | None = None):
-        self.seed, self.batch, self.frames = seed, batch, frames
+    def __init__(self, seed: int, batch: int, frames: int, parser: PromptParser | None = None, paths: bool = True):
+        self.seed, self.batch, self.frames, self.with_paths = seed, batch, frames, paths
         self.parser = parser or PromptParser()
 
     def make(self, k: int) -> dict:
@@ -54,8 +55,19 @@ class ShapesBatches:
                   "sprite": torch.from_numpy(np.stack([_sprite(e.attributes.shape) for e in exs]))[:, None],
                   "background": torch.from_numpy(np.stack([_background(e.attributes.background) for e in exs])),
                   "color": torch.tensor([COLORS[e.attributes.color] for e in exs], dtype=torch.float32) / 255}
+        if self.with_paths:
+            labels["path_cond"], labels["paths"] = self.paths(k)
         return {"clip": to_tensor(np.stack([e.clip for e in exs])), "cond": conds, "text": None,
                 "labels": labels, "captions": [e.caption for e in exs]}
+
+    def paths(self, k: int, n: int = 256):
+        """Many labelled object paths without pixels: cheap supervision for the motion path."""
+        rng = np.random.default_rng([self.seed, k, 5])
+        attrs = [random_attributes(rng) for _ in range(n)]
+        trajs = [trajectory(a, self.frames, rng) for a in attrs]
+        states = np.stack([np.stack([t.cx / (RES / 2) - 1, t.cy / (RES / 2) - 1, np.log(t.diameter / SPRITE_DIAMETER)], 1)
+                           for t in trajs])
+        return torch.stack([attribute_vector(a.as_dict()) for a in attrs]), torch.from_numpy(states).float()
 
 
 class FootageBatches:

@@ -1,7 +1,8 @@
 """Latent directions for the sliders, in the space w = [attribute conditioning, content code].
 
-Named directions are learned from labelled samples: the difference of the class means of w
-(InterFaceGAN's idea without the SVM). `size` and `speed` run from the small/slow mean to the
+Named directions are learned from labelled samples (attributes drawn as in training, content
+codes from the model's own prior): the difference of the class means of w (InterFaceGAN's idea
+without the SVM). `size` and `speed` run from the small/slow mean to the
 large/fast mean over -2..+2; colour and background directions point from the other classes'
 mean to the class's mean. Unsupervised directions are the closed-form factorisation (SeFa) of
 the decoder's first layers: the top eigenvectors of A^T A, A being those weights laid over w.
@@ -12,10 +13,8 @@ import numpy as np
 import torch
 
 from .conditioning import attribute_vector
-from .data import to_tensor
 from .layered_groups import group_slices
 from .world.attributes import COND_DIM, GROUPS
-from .world.render import render_clip
 from .world.sampler import random_attributes
 
 SEFA_COUNT = 8
@@ -26,11 +25,7 @@ def labelled_latents(model, samples: int, seed: int = 0):
     rng = np.random.default_rng(seed)
     attrs = [random_attributes(rng) for _ in range(samples)]
     cond = torch.stack([attribute_vector(a.as_dict()) for a in attrs])
-    if model.family == "vae":
-        clips = np.stack([render_clip(a, 1000 + i, 8)[0] for i, a in enumerate(attrs)])
-        zc = model.module.encoder(to_tensor(clips).to(model.device))["zc_mu"].cpu()
-    else:
-        zc = torch.randn(samples, model.z_content, generator=torch.Generator().manual_seed(seed))
+    zc = model.decoder.sample_content(samples, torch.Generator().manual_seed(seed), cond=cond.to(model.device)).cpu()
     return attrs, torch.cat([cond, zc], 1)
 
 

@@ -52,6 +52,7 @@ class VideoModel:
         self.default_frames = int(card["frames"])
         self.text_conditioned = card["conditioning"] == "sentence"
         self.parser = PromptParser()
+        self.motion_temperature = float(card.get("sampling", {}).get("motion_temperature", 1.0))
         self.directions = {k: torch.tensor(v["vector"], dtype=torch.float32)
                            for k, v in card.get("directions", {}).items()}
 
@@ -90,8 +91,8 @@ class VideoModel:
         filled = fill_open(chosen, seed)
         cond = attribute_vector(filled) if not self.text_conditioned else torch.zeros(COND_DIM)
         gen = torch.Generator().manual_seed(int(seed))
-        zc = torch.randn(self.z_content, generator=gen) if z_content is None else z_content.cpu()
-        zm = torch.randn(1, frames, self.decoder.cfg.z_motion, generator=gen)
+        zc = self.decoder.sample_content(1, gen, cond=cond[None])[0].cpu() if z_content is None else z_content.cpu()
+        zm = torch.randn(1, frames, self.decoder.cfg.z_motion, generator=gen) * self.motion_temperature
         w = torch.cat([cond, zc])
         for name, value in (sliders or {}).items():
             if name not in self.directions:

@@ -119,6 +119,7 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
                     raise StudioError(f"could not write PNG frames into {parent}")
             if path.exists():
                 path.rmdir()
+            os.chmod(tmp, 0o777 & ~_umask())
             os.replace(tmp, path)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -152,8 +153,15 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
                     writer.send(f)
             finally:
                 writer.close()
+        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; a finished file gets the usual mode
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -20,7 +20,7 @@ class GANConfig:
     d_channels: int = 32
     image_frames: int = 4        # frames per clip shown to the image discriminator
     ema: float = 0.999
-    r1: float = 0.0
+    motion_temperature: float = 1.0
 
 
 class ImageDiscriminator(nn.Module):
@@ -42,15 +42,16 @@ class VideoDiscriminator(nn.Module):
     def __init__(self, cond_dim: int, ch: int):
         super().__init__()
         self.net = nn.Sequential(
-            SN(nn.Conv3d(3, ch, (3, 4, 4), (1, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
-            SN(nn.Conv3d(ch, 2 * ch, (4, 4, 4), (2, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
-            SN(nn.Conv3d(2 * ch, 4 * ch, (4, 4, 4), (2, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
-            SN(nn.Conv3d(4 * ch, 4 * ch, (3, 4, 4), (1, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2))
+            SN(nn.Conv3d(3, ch // 2, (3, 4, 4), (1, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
+            SN(nn.Conv3d(ch // 2, ch, (4, 4, 4), (2, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
+            SN(nn.Conv3d(ch, 4 * ch, (4, 4, 4), (2, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
+            SN(nn.Conv3d(4 * ch, 4 * ch, (3, 3, 3), (1, 1, 1), (1, 1, 1))), nn.LeakyReLU(0.2))
         self.out = SN(nn.Linear(4 * ch, 1))
         self.embed = SN(nn.Linear(cond_dim, 4 * ch, bias=False))
 
-    def forward(self, clip, cond):              # clip (B,T,3,H,W)
-        h = self.net(clip.transpose(1, 2) * 2 - 1).sum((2, 3, 4))
+    def forward(self, clip, cond):              # clip (B,T,3,H,W); motion is judged at half resolution
+        x = F.avg_pool3d(clip.transpose(1, 2), (1, 2, 2))
+        h = self.net(x * 2 - 1).sum((2, 3, 4))
         return self.out(h)[:, 0] + (self.embed(cond) * h).sum(1)
 
 
@@ -85,10 +86,10 @@ class VideoGAN(nn.Module):
     def decoder(self) -> LayeredDecoder:
         return self.generator_ema
 
-    def sample_noise(self, B: int, T: int, gen, device):
+    def sample_noise(self, B: int, T: int, gen, device, cond=None):
         d = self.cfg.decoder
-        return (torch.randn(B, d.z_content, generator=gen, device=device),
-                torch.randn(B, T, d.z_motion, generator=gen, device=device))
+        return (self.generator.sample_content(B, gen, device, cond),
+                torch.randn(B, T, d.z_motion, generator=gen, device=device) * self.cfg.motion_temperature)
 
     def _d_cond(self, cond, text):
         return torch.cat([cond, text], 1) if text is not None and self.cfg.decoder.text_dim else cond
@@ -103,7 +104,7 @@ class VideoGAN(nn.Module):
 
     def d_loss(self, real, cond, text=None, gen=None) -> dict:
         with torch.no_grad():
-            zc, zm = self.sample_noise(real.shape[0], real.shape[1], gen, real.device)
+            zc, zm = self.sample_noise(real.shape[0], real.shape[1], gen, real.device, cond)
             fake, _ = self.generator(cond, zc, zm, text)
         cf = self._d_cond(cond, text)
         ri, rv = self._scores(real, cf, gen)
@@ -113,7 +114,7 @@ class VideoGAN(nn.Module):
         return {"d_image": li, "d_video": lv, "loss": li + lv}
 
     def g_loss(self, B, T, cond, text=None, gen=None, device="cpu") -> dict:
-        zc, zm = self.sample_noise(B, T, gen, device)
+        zc, zm = self.sample_noise(B, T, gen, device, cond)
         fake, _ = self.generator(cond, zc, zm, text)
         fi, fv = self._scores(fake, self._d_cond(cond, text), gen)
         g = -fi.mean() - fv.mean()

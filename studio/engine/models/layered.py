@@ -84,7 +84,37 @@ class LayeredDecoder(nn.Module):
         self.h0 = nn.Sequential(nn.Linear(cfg.emb + cfg.z_content, cfg.hidden), nn.SiLU(),
                                 nn.Linear(cfg.hidden, cfg.hidden))
         self.rnn = nn.GRUCell(cfg.emb + cfg.z_motion + 3, cfg.hidden)
+        # the distribution content codes are drawn from at generation: N(0, I) until `fit_content_prior`
+        # replaces it with a Gaussian fitted to the codes the decoder was trained on (ex-post density estimation)
+        # one Gaussian per motion value for attribute models (where an object starts depends on how it moves)
+        k = len(GROUPS["motion"]) if cfg.text_dim == 0 else 1
+        self.register_buffer("z_mean", torch.zeros(k, cfg.z_content))
+        self.register_buffer("z_chol", torch.eye(cfg.z_content).repeat(k, 1, 1))
         self.step = nn.Sequential(nn.Linear(cfg.hidden, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 3))
+
+    def _prior_index(self, cond: torch.Tensor | None, n: int) -> torch.Tensor:
+        if self.z_mean.shape[0] == 1 or cond is None:
+            return torch.zeros(n, dtype=torch.long)
+        a, b = group_slices()["motion"]
+        return cond[:, a:b].argmax(1).cpu()
+
+    def sample_content(self, n: int, gen: torch.Generator | None = None, device=None, cond=None) -> torch.Tensor:
+        eps = torch.randn(n, self.cfg.z_content, generator=gen, device=device)
+        k = self._prior_index(cond, n)
+        mean, chol = self.z_mean[k].to(eps.device), self.z_chol[k].to(eps.device)
+        return mean + (chol @ eps.unsqueeze(-1)).squeeze(-1)
+
+    @torch.no_grad()
+    def fit_content_prior(self, codes: torch.Tensor, cond: torch.Tensor | None = None) -> None:
+        """codes (N, z_content): the trained-on content codes, with their conditioning; fits one
+        full-covariance Gaussian per motion value (ex-post density estimation)."""
+        k = self._prior_index(cond, len(codes))
+        eye = 1e-4 * torch.eye(codes.shape[1], device=codes.device)
+        for i in range(self.z_mean.shape[0]):
+            c = codes[k == i] if (k == i).sum() > codes.shape[1] else codes
+            mean = c.mean(0)
+            self.z_mean[i] = mean
+            self.z_chol[i] = torch.linalg.cholesky(torch.cov((c - mean).T) + eye)
 
     def _branch_input(self, name: str, cond: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
         x = cond.index_select(1, getattr(self, f"idx_{name}"))

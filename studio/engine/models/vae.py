@@ -12,6 +12,8 @@ import torch.nn.functional as F
 from .encoder import VideoEncoder
 from .layered import DecoderConfig, LayeredDecoder
 
+PATH_HINT = 4        # frames of a labelled path shown to the path encoder
+
 
 @dataclass
 class VAEConfig:
@@ -33,6 +35,10 @@ class VideoVAE(nn.Module):
         self.cfg = cfg
         self.decoder = LayeredDecoder(cfg.decoder)
         self.encoder = VideoEncoder(cfg.decoder, cfg.encoder_channels)
+        # reads the first frames of a labelled path into a content code, so that the motion path can be
+        # trained on many cheap trajectories per step (no pixels) besides the rendered clips
+        d = cfg.decoder
+        self.path_encoder = nn.Sequential(nn.Linear(3 * PATH_HINT, d.hidden), nn.SiLU(), nn.Linear(d.hidden, d.z_content))
 
     def losses(self, clip, cond, text=None, labels: dict | None = None, gen: torch.Generator | None = None) -> dict:
         enc = self.encoder(clip)
@@ -56,5 +62,11 @@ class VideoVAE(nn.Module):
                                   + F.mse_loss(rgb[:, :, 0, 0], labels["color"]))
             out["aux"] = aux
             total = total + self.cfg.aux_weight * aux
+        if labels is not None and "paths" in labels:
+            paths, pcond = labels["paths"], labels["path_cond"]
+            zc_p = self.path_encoder(paths[:, :PATH_HINT].flatten(1))
+            zm_p = torch.zeros(paths.shape[0], paths.shape[1], self.cfg.decoder.z_motion, device=paths.device)
+            out["path"] = F.mse_loss(dec.path(pcond, zc_p, zm_p), paths)
+            total = total + 100 * out["path"]
         out["loss"] = total
         return out

@@ -2,7 +2,9 @@
 
 Each word is looked up in the training vocabulary. A word outside it is matched by meaning: its
 MiniLM embedding is compared with the vocabulary's (cosine); below `threshold` it is unknown.
-Colour words are tied to the object or the background by the words around them.
+Before that, a colour lexicon and WordNet (`color_names.py`, `lexicon.py`) map words such as
+"crimson" or "hopping" to the value they name. Colour words are tied to the object or the
+background by the words around them.
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import numpy as np
 
 from ..world.attributes import GROUPS
 from .color_names import palette_color
+from .lexicon import wordnet_match
 from .encoder import TextEncoder, default_encoder
 from .vocabulary import STOPWORDS, VOCAB
 
@@ -94,11 +97,18 @@ class PromptParser:
                 else:
                     refined.update({w: (VOCAB[self.vocab_words[best[w][0]]][1], best[w][1]) for w in ws})
             group_of = {w: g for g, ws in by_group.items() for w in ws}
+            lexical = {}
+            for w in distinct:
+                colour, wnm = palette_color(w), wordnet_match(w)
+                if colour and (wnm is None or wnm[0] == "color"):
+                    lexical[w] = ("color", colour, 0.99)
+                elif wnm:
+                    lexical[w] = wnm
             for info in infos:
                 w = info.word
-                colour = palette_color(w) if w in best else None
-                if colour and (group_of.get(w) in (None, "color") or best[w][1] < 0.6):
-                    info.status, info.group, info.value, info.similarity = "matched", "color", colour, 0.99
+                if w in lexical:
+                    info.status = "matched"
+                    info.group, info.value, info.similarity = lexical[w]
                 elif info.status == "unknown" and w in refined:
                     info.status, info.group = "matched", group_of[w]
                     info.value, info.similarity = refined[w]

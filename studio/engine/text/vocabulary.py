@@ -10,7 +10,8 @@ from ..world import captions as C
 # word -> (group, value); group "role" marks words that tie a colour word to the background,
 # group "verb" marks generic motion verbs that carry no value of their own.
 STOPWORDS = frozenset("""a an the on in of is are and with there it its at by from into onto this that which
-while as be being one some shape object thing size coloured colored color colour sized front keeps keep""".split())
+while as be being one some shape object thing size coloured colored color colour sized front keeps keep
+behind before where""".split())
 
 
 def _entries() -> dict[str, tuple[str, str]]:
@@ -39,7 +40,7 @@ def _entries() -> dict[str, tuple[str, str]]:
             for part in p.split():
                 if part not in STOPWORDS and part not in v and part != "background":
                     v[part] = ("background", value)
-    for w in ("moving", "sliding", "going", "travelling", "to", "over", "against"):
+    for w in ("moving", "sliding", "going", "travelling", "getting", "to", "over", "against"):
         v.setdefault(w, ("verb", ""))
     v["background"] = ("role", "background")
     return v

@@ -1,0 +1,218 @@
+"""The project document (`*.lstudio`): a versioned JSON file that reproduces a clip.
+
+    p = Project(model="shapes-vae", prompt="a red star moving left", seed=3, sliders={"size": 1.5})
+    p.save("star.lstudio")                  # atomic: temporary file, then rename
+    p = Project.load("star.lstudio")        # validated; StudioError with one sentence if bad
+
+Pure Python: no Qt, no torch math. The app, the CLI (`export PROJECT`) and tests share it.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .engine.errors import StudioError
+
+FORMAT = "latent-studio-project"
+VERSION = 1
+SUFFIX = ".lstudio"
+MAX_FRAMES = 4096
+EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
+EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
+EXPORT_SIZES = ("native", "256", "512", "720p", "1080p")
+EXPORT_FITS = ("letterbox", "crop")
+EXPORT_SCALINGS = ("pixel", "smooth")
+
+
+class _Invalid(ValueError):
+    """One reason why a document is malformed; turned into a StudioError naming the file."""
+
+
+@dataclass
+class Keyframe:
+    time: float                                   # seconds from the clip start
+    sliders: dict[str, float] = field(default_factory=dict)
+    easing: str = "linear"                        # one of EASINGS, towards the next keyframe
+
+
+@dataclass
+class ExportOptions:
+    format: str = "mp4"                           # one of EXPORT_FORMATS ("png" is a PNG sequence)
+    size: str = "512"                             # one of EXPORT_SIZES
+    fit: str = "letterbox"                        # letterbox or crop
+    scaling: str = "pixel"                        # pixel (nearest neighbour) or smooth
+    fps: int | None = None                        # None: the project's fps
+
+
+@dataclass
+class Project:
+    model: str = "shapes-vae"
+    prompt: str = ""
+    seed: int = 0
+    frames: int = 16
+    fps: int = 8
+    sliders: dict[str, float] = field(default_factory=dict)
+    keyframes: list[Keyframe] = field(default_factory=list)
+    export: ExportOptions = field(default_factory=ExportOptions)
+    seed_locked: bool = True
+
+    # ------------------------------------------------------------------ dict form
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        return {"format": FORMAT, "version": VERSION, **d}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Project":
+        """Validates a parsed document; raises _Invalid with the reason."""
+        if not isinstance(d, dict):
+            raise _Invalid("it is not a JSON object")
+        if d.get("format") != FORMAT:
+            raise _Invalid("it is not a Latent Studio project")
+        version = d.get("version")
+        if not _is_int(version):
+            raise _Invalid("its version is missing")
+        if version != VERSION:
+            newer = " (it was written by a newer Latent Studio)" if version > VERSION else ""
+            raise _Invalid(f"it has project version {version}{newer}, and this app reads version {VERSION}")
+        return cls(
+            model=_text(d, "model", required=True),
+            prompt=_text(d, "prompt", default=""),
+            seed=_int(d, "seed", 0, 0, 2**63 - 1),
+            frames=_int(d, "frames", 16, 1, MAX_FRAMES),
+            fps=_int(d, "fps", 8, 1, 120),
+            sliders=_sliders(d.get("sliders", {}), "sliders"),
+            keyframes=[_keyframe(k, i) for i, k in enumerate(_list(d, "keyframes"))],
+            export=_export(d.get("export", {})),
+            seed_locked=bool(d.get("seed_locked", True)),
+        )
+
+    # ------------------------------------------------------------------ files
+    def save(self, path: str | os.PathLike) -> Path:
+        """Writes the project atomically: a temporary file beside the target, then a rename."""
+        path = Path(path)
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise StudioError(f"cannot save {path}: the folder {parent} does not exist")
+        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=parent)
+        except OSError as e:
+            raise StudioError(f"cannot save {path}: {e.strerror or e}") from None
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+                f.flush()
+                os.fsync(f.fileno())
+            os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; a project is an ordinary file
+            os.replace(tmp, path)
+        except OSError as e:
+            Path(tmp).unlink(missing_ok=True)
+            raise StudioError(f"cannot save {path}: {e.strerror or e}") from None
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Project":
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            raise StudioError(f"cannot open {path}: the file does not exist") from None
+        except IsADirectoryError:
+            raise StudioError(f"cannot open {path}: it is a folder, not a project file") from None
+        except OSError as e:
+            raise StudioError(f"cannot open {path}: {e.strerror or e}") from None
+        try:
+            doc = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise StudioError(f"{path} is not a valid project: it is not UTF-8 text") from None
+        except json.JSONDecodeError as e:
+            raise StudioError(f"{path} is not a valid project: it is not valid JSON (line {e.lineno})") from None
+        try:
+            return cls.from_dict(doc)
+        except _Invalid as e:
+            raise StudioError(f"{path} is not a valid project: {e}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------------- field checks
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)) and math.isfinite(v)
+
+
+def _text(d: dict, key: str, default: str | None = None, required: bool = False) -> str:
+    if key not in d:
+        if required:
+            raise _Invalid(f"its {key} is missing")
+        return default
+    v = d[key]
+    if not isinstance(v, str) or (required and not v.strip()):
+        raise _Invalid(f"its {key} must be {'a non-empty' if required else 'a'} string")
+    return v
+
+
+def _int(d: dict, key: str, default: int, lo: int, hi: int) -> int:
+    v = d.get(key, default)
+    if not _is_int(v) or not lo <= v <= hi:
+        raise _Invalid(f"its {key} must be a whole number from {lo} to {hi}, not {v!r}")
+    return v
+
+
+def _list(d: dict, key: str) -> list:
+    v = d.get(key, [])
+    if not isinstance(v, list):
+        raise _Invalid(f"its {key} must be a list")
+    return v
+
+
+def _sliders(v, where: str) -> dict[str, float]:
+    if not isinstance(v, dict):
+        raise _Invalid(f"its {where} must be an object of direction names and numbers")
+    for name, value in v.items():
+        if not _is_number(value):
+            raise _Invalid(f"its {where} value for {name!r} must be a number, not {value!r}")
+    return {str(k): float(x) for k, x in v.items()}
+
+
+def _keyframe(k, i: int) -> Keyframe:
+    if not isinstance(k, dict):
+        raise _Invalid(f"its keyframe {i + 1} must be an object")
+    t = k.get("time")
+    if not _is_number(t) or t < 0:
+        raise _Invalid(f"its keyframe {i + 1} needs a time of zero or more seconds")
+    easing = k.get("easing", "linear")
+    if easing not in EASINGS:
+        raise _Invalid(f"its keyframe {i + 1} has an unknown easing {easing!r}; use {', '.join(EASINGS)}")
+    return Keyframe(float(t), _sliders(k.get("sliders", {}), f"keyframe {i + 1} sliders"), easing)
+
+
+def _export(e) -> ExportOptions:
+    if not isinstance(e, dict):
+        raise _Invalid("its export settings must be an object")
+    out = ExportOptions()
+    for key, allowed in (("format", EXPORT_FORMATS), ("size", EXPORT_SIZES), ("fit", EXPORT_FITS),
+                         ("scaling", EXPORT_SCALINGS)):
+        v = e.get(key, getattr(out, key))
+        if v not in allowed:
+            raise _Invalid(f"its export {key} {v!r} is unknown; use {', '.join(allowed)}")
+        setattr(out, key, v)
+    fps = e.get("fps")
+    if fps is not None and (not _is_int(fps) or not 1 <= fps <= 120):
+        raise _Invalid(f"its export fps must be a whole number from 1 to 120, not {fps!r}")
+    out.fps = fps
+    return out

@@ -1,0 +1,248 @@
+"""The export dialog: format, size, fit, scaling and fps; the worker renders and writes the clip.
+
+The file is written atomically by the media writer, so Cancel (or an error) leaves nothing behind.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
+
+from ..worker import Engine, ExportRequest, RenderRequest
+
+FORMATS = {"mp4": ("MP4 (H.264, yuv420p)", ".mp4"), "webm": ("WebM (VP9)", ".webm"),
+           "gif": ("GIF (looping)", ".gif"), "png": ("PNG sequence (a folder)", "")}
+SIZES = {"native": "Native (model resolution)", "256": "256 × 256", "512": "512 × 512",
+         "720p": "720p (1280 × 720)", "1080p": "1080p (1920 × 1080)"}
+
+
+def slug(text: str, fallback: str = "clip") -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())[:6]
+    return "-".join(words) or fallback
+
+
+class ExportDialog(QDialog):
+    exported = Signal(str)                # path written
+    options = Signal(dict)                # the settings used, for the project document
+
+    def __init__(self, engine: Engine, request: RenderRequest, fps: int, folder: str, name: str,
+                 settings: dict | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export clip")
+        self.setMinimumWidth(520)
+        self.engine = engine
+        self.request = request
+        self.busy = False
+        s = settings or {}
+
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 16, 18, 16)
+        lay.setSpacing(12)
+        summary = QLabel(f"“{request.prompt or '(no prompt)'}” · seed {request.seed} · {request.frames} frames")
+        summary.setObjectName("hint")
+        summary.setWordWrap(True)
+        lay.addWidget(summary)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(8)
+        self.format = QComboBox()
+        for key, (label, _suffix) in FORMATS.items():
+            self.format.addItem(label, key)
+        self.size = QComboBox()
+        for key, label in SIZES.items():
+            self.size.addItem(label, key)
+        self.fit = QComboBox()
+        self.fit.addItem("Letterbox (show the whole frame)", "letterbox")
+        self.fit.addItem("Crop (fill the frame)", "crop")
+        self.scaling = QComboBox()
+        self.scaling.addItem("Pixel-exact (crisp)", "pixel")
+        self.scaling.addItem("Smooth", "smooth")
+        self.fps = QSpinBox()
+        self.fps.setRange(1, 120)
+        self.fps.setSuffix(" fps")
+        self.fps.setValue(int(s.get("fps") or fps))
+        self.path = QLineEdit()
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        form.addRow("Format", self.format)
+        form.addRow("Size", self.size)
+        form.addRow("Fit", self.fit)
+        form.addRow("Scaling", self.scaling)
+        form.addRow("Frame rate", self.fps)
+        form.addRow("Save to", row)
+        lay.addLayout(form)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setValue(0)
+        self.progress.setTextVisible(False)
+        self.message = QLabel("")
+        self.message.setObjectName("hint")
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.progress)
+        lay.addWidget(self.message)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.cancel = QPushButton("Close")
+        self.cancel.clicked.connect(self._cancel_or_close)
+        self.export = QPushButton("Export")
+        self.export.setObjectName("primaryButton")
+        self.export.setDefault(True)
+        self.export.clicked.connect(self.start)
+        buttons.addWidget(self.cancel)
+        buttons.addWidget(self.export)
+        lay.addLayout(buttons)
+
+        for combo, key, default in ((self.format, "format", "mp4"), (self.size, "size", "512"),
+                                    (self.fit, "fit", "letterbox"), (self.scaling, "scaling", "pixel")):
+            combo.setCurrentIndex(max(0, combo.findData(s.get(key, default))))
+        self.path.setText(str(Path(folder) / (name + FORMATS[self.format.currentData()][1])))
+        self.format.currentIndexChanged.connect(self._suffix_follows_format)
+
+        engine.exportProgress.connect(self._progress)
+        engine.exportFinished.connect(self._finished)
+        engine.exportCancelled.connect(self._cancelled)
+        engine.failed.connect(self._failed)
+
+    # ------------------------------------------------------------------ choices
+    def settings(self) -> dict:
+        return {"format": self.format.currentData(), "size": self.size.currentData(), "fit": self.fit.currentData(),
+                "scaling": self.scaling.currentData(), "fps": self.fps.value()}
+
+    def set_choice(self, **values) -> None:
+        """Programmatic driving (tests, scripts): set_choice(format="gif", size="256", fps=12)."""
+        for key, value in values.items():
+            if key == "fps":
+                self.fps.setValue(int(value))
+            elif key == "path":
+                self.path.setText(str(value))
+            else:
+                combo = getattr(self, key)
+                i = combo.findData(value)
+                if i < 0:
+                    raise ValueError(f"unknown {key} {value!r}")
+                combo.setCurrentIndex(i)
+
+    def _suffix_follows_format(self) -> None:
+        text = self.path.text().strip()
+        if not text:
+            return
+        p = Path(text)
+        stem = p.name[: -len(p.suffix)] if p.suffix.lower() in (".mp4", ".webm", ".gif", ".npy") else p.name
+        self.path.setText(str(p.with_name(stem + FORMATS[self.format.currentData()][1])))
+
+    def browse(self) -> None:
+        fmt = self.format.currentData()
+        if fmt == "png":
+            path = QFileDialog.getSaveFileName(self, "New folder for the PNG frames", self.path.text())[0]
+        else:
+            label, suffix = FORMATS[fmt]
+            path = QFileDialog.getSaveFileName(self, "Export clip", self.path.text(), f"{label} (*{suffix})")[0]
+            if path and not path.lower().endswith(suffix):
+                path += suffix
+        if path:
+            self.path.setText(path)
+
+    # ------------------------------------------------------------------ running
+    def start(self) -> bool:
+        if self.busy:
+            return False
+        path = self.path.text().strip()
+        if not path:
+            self._say("Choose where to save the clip.", error=True)
+            return False
+        target = Path(path).expanduser()
+        if self.format.currentData() != "png" and target.is_file() and self.isVisible() and not self._confirm(target):
+            return False
+        s = self.settings()
+        self.busy = True
+        self._set_running(True)
+        self.progress.setValue(0)
+        self._say("Rendering and writing…")
+        self.options.emit(s)
+        self.engine.export(ExportRequest(self.request, str(target), size=s["size"], fit=s["fit"],
+                                         scaling=s["scaling"], fps=s["fps"]))
+        return True
+
+    def _confirm(self, target: Path) -> bool:
+        answer = QMessageBox.question(self, "Replace file?", f"{target.name} exists. Replace it?",
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _set_running(self, running: bool) -> None:
+        for w in (self.format, self.size, self.fit, self.scaling, self.fps, self.path, self.export):
+            w.setEnabled(not running)
+        self.cancel.setText("Cancel" if running else "Close")
+
+    def _cancel_or_close(self) -> None:
+        if self.busy:
+            self._say("Cancelling…")
+            self.engine.cancel_export()
+        else:
+            self.reject()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.busy and total:
+            self.progress.setValue(round(100 * done / total))
+
+    def _finished(self, path: str) -> None:
+        if not self.busy:
+            return
+        self.busy = False
+        self._set_running(False)
+        self.progress.setValue(100)
+        self._say(f"Saved {path}")
+        self.exported.emit(path)
+
+    def _cancelled(self) -> None:
+        if not self.busy:
+            return
+        self.busy = False
+        self._set_running(False)
+        self.progress.setValue(0)
+        self._say("Cancelled; no file was written.")
+
+    def _failed(self, kind: str, message: str) -> None:
+        if kind != "export" or not self.busy:
+            return
+        self.busy = False
+        self._set_running(False)
+        self.progress.setValue(0)
+        self._say(message, error=True)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #ff8a7a;" if error else "")
+
+    def reject(self) -> None:
+        if self.busy:                         # Escape while exporting cancels first
+            self.engine.cancel_export()
+            return
+        super().reject()
+
+    def done(self, r) -> None:
+        for sig, slot in ((self.engine.exportProgress, self._progress), (self.engine.exportFinished, self._finished),
+                          (self.engine.exportCancelled, self._cancelled), (self.engine.failed, self._failed)):
+            try:
+                sig.disconnect(slot)
+            except (RuntimeError, TypeError):
+                pass
+        super().done(r)
+
+
+def default_folder(project_path: str | None) -> str:
+    if project_path:
+        return str(Path(project_path).parent)
+    videos = Path.home() / "Videos"
+    return str(videos if videos.is_dir() else Path(os.getcwd()))

@@ -1,0 +1,229 @@
+"""The left panel: model picker, prompt editor, unknown words, Generate, seed, frames and fps."""
+from __future__ import annotations
+
+import html
+import random
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
+                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+
+from .prompt_editor import STATUS_COLOURS, PromptEditor, word_spans
+from .resources import example_prompts, icon
+
+MAX_SEED = 2**31 - 1
+
+
+def section(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def field_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("fieldLabel")
+    return label
+
+
+class PromptPanel(QWidget):
+    generateRequested = Signal()
+    modelChosen = Signal(str)
+    promptEdited = Signal(str)
+    seedChanged = Signal(int)
+    framesChanged = Signal(int)
+    fpsChanged = Signal(int)
+    imageCleared = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("sidePanel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 16)
+        lay.setSpacing(8)
+
+        lay.addWidget(section("Model"))
+        self.model_box = QComboBox()
+        self.model_box.setToolTip("The model that draws the clip (folders under models/)")
+        self.model_box.activated.connect(lambda _i: self.modelChosen.emit(self.model_box.currentText()))
+        lay.addWidget(self.model_box)
+
+        head = QHBoxLayout()
+        head.addWidget(section("Prompt"))
+        head.addStretch(1)
+        self.examples = QToolButton()
+        self.examples.setText("Examples")
+        self.examples.setIcon(icon("chevron-down"))
+        self.examples.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.examples.setLayoutDirection(Qt.LayoutDirection.RightToLeft)
+        self.examples.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.examples)
+        for text in example_prompts():
+            menu.addAction(text, lambda t=text: self.use_example(t))
+        self.examples.setMenu(menu)
+        head.addWidget(self.examples)
+        lay.addLayout(head)
+
+        self.editor = PromptEditor()
+        self.editor.setMinimumHeight(84)
+        self.editor.setMaximumHeight(130)
+        self.editor.setToolTip("Ctrl+Enter generates · Up/Down in an empty prompt recall earlier prompts")
+        self.editor.textChanged.connect(lambda: self.promptEdited.emit(self.editor.text()))
+        self.editor.generateRequested.connect(self.generateRequested)
+        lay.addWidget(self.editor)
+
+        legend = QLabel("&nbsp;&nbsp;".join(f"<span style='color:{c}'>●</span>&nbsp;{t}" for t, c in (
+            ("known", STATUS_COLOURS["known"]), ("by meaning", STATUS_COLOURS["matched"]),
+            ("unknown", STATUS_COLOURS["unknown"]))))
+        legend.setObjectName("hint")
+        legend.setWordWrap(True)
+        legend.setToolTip("How the model reads each word of the prompt: words it was trained on, words it "
+                          "matches to a known word by meaning, and words it ignores")
+        lay.addWidget(legend)
+
+        self.unknown = QLabel()
+        self.unknown.setObjectName("unknownWords")
+        self.unknown.setWordWrap(True)
+        self.unknown.hide()
+        self.matched = QLabel()
+        self.matched.setObjectName("matchedWords")
+        self.matched.setWordWrap(True)
+        self.matched.hide()
+        lay.addWidget(self.unknown)
+        lay.addWidget(self.matched)
+
+        chip = QHBoxLayout()
+        self.image_chip = QLabel()
+        self.image_chip.setObjectName("imageChip")
+        self.image_clear = QToolButton()
+        self.image_clear.setIcon(icon("close"))
+        self.image_clear.setToolTip("Stop animating the image")
+        self.image_clear.clicked.connect(self.imageCleared)
+        chip.addWidget(self.image_chip, 1)
+        chip.addWidget(self.image_clear)
+        self.image_row = QWidget()
+        self.image_row.setLayout(chip)
+        chip.setContentsMargins(0, 0, 0, 0)
+        self.image_row.hide()
+        lay.addWidget(self.image_row)
+
+        self.generate = QPushButton("  Generate")
+        self.generate.setObjectName("generateButton")
+        self.generate.setIcon(icon("sparkle"))
+        self.generate.setIconSize(QSize(18, 18))
+        self.generate.setToolTip("Generate the clip (Ctrl+Enter)")
+        self.generate.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.generate.clicked.connect(self.generateRequested)
+        lay.addSpacing(4)
+        lay.addWidget(self.generate)
+
+        lay.addSpacing(8)
+        lay.addWidget(section("Clip"))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(8)
+        grid.addWidget(field_label("Seed"), 0, 0)
+        self.seed = QSpinBox()
+        self.seed.setRange(0, MAX_SEED)
+        self.seed.setKeyboardTracking(False)
+        self.seed.setToolTip("The random seed: the same seed and prompt give the same clip")
+        self.seed.valueChanged.connect(self.seedChanged)
+        self.dice = QToolButton()
+        self.dice.setIcon(icon("dice"))
+        self.dice.setToolTip("A new random seed (Ctrl+R)")
+        self.dice.clicked.connect(self.roll_seed)
+        self.lock = QToolButton()
+        self.lock.setCheckable(True)
+        self.lock.setChecked(True)
+        self.lock.toggled.connect(self._lock_icon)
+        self._lock_icon(True)
+        seed_row = QHBoxLayout()
+        seed_row.setSpacing(6)
+        seed_row.addWidget(self.seed, 1)
+        seed_row.addWidget(self.dice)
+        seed_row.addWidget(self.lock)
+        grid.addLayout(seed_row, 0, 1)
+
+        grid.addWidget(field_label("Frames"), 1, 0)
+        self.frames = QSpinBox()
+        self.frames.setRange(1, 4096)
+        self.frames.setValue(16)
+        self.frames.setKeyboardTracking(False)
+        self.frames.setSuffix(" frames")
+        self.frames.valueChanged.connect(self.framesChanged)
+        grid.addWidget(self.frames, 1, 1)
+        grid.addWidget(field_label("Speed"), 2, 0)
+        self.fps = QSpinBox()
+        self.fps.setRange(1, 60)
+        self.fps.setValue(8)
+        self.fps.setSuffix(" fps")
+        self.fps.valueChanged.connect(self.fpsChanged)
+        grid.addWidget(self.fps, 2, 1)
+        grid.setColumnStretch(1, 1)
+        lay.addLayout(grid)
+
+        self.duration = QLabel()
+        self.duration.setObjectName("hint")
+        lay.addWidget(self.duration)
+        self.frames.valueChanged.connect(self._update_duration)
+        self.fps.valueChanged.connect(self._update_duration)
+        self._update_duration()
+
+        lay.addSpacing(8)
+        lay.addWidget(section("Understood as"))
+        self.understood = QLabel("–")
+        self.understood.setObjectName("fieldLabel")
+        self.understood.setWordWrap(True)
+        self.understood.setToolTip("What the model takes from the prompt; open choices are made by the seed")
+        lay.addWidget(self.understood)
+
+        lay.addStretch(1)
+
+    # ------------------------------------------------------------------ seed
+    def _lock_icon(self, locked: bool) -> None:
+        self.lock.setIcon(icon("lock" if locked else "unlock"))
+        self.lock.setToolTip("Seed locked: Generate keeps it" if locked
+                             else "Seed unlocked: each Generate picks a new random seed")
+
+    def roll_seed(self) -> int:
+        seed = random.randint(0, MAX_SEED)
+        self.seed.setValue(seed)
+        return seed
+
+    # ------------------------------------------------------------------ prompt
+    def use_example(self, text: str) -> None:
+        self.editor.set_text(text)
+        self.editor.setFocus()
+
+    def set_word_status(self, status: dict[str, str], matched_values: dict[str, str]) -> None:
+        """Colours the words and lists those the model does not understand under the editor."""
+        self.editor.highlighter.set_status(status)
+        words = [w for _, _, w in word_spans(self.editor.text())]
+        unknown = list(dict.fromkeys(w for w in words if status.get(w) == "unknown"))
+        matched = list(dict.fromkeys(w for w in words if status.get(w) == "matched"))
+        self.unknown.setText("Not understood (ignored): " + ", ".join(html.escape(w) for w in unknown))
+        self.unknown.setVisible(bool(unknown))
+        self.matched.setText("Understood by meaning: " + ", ".join(
+            f"{html.escape(w)} → {html.escape(matched_values.get(w, '?'))}" for w in matched))
+        self.matched.setVisible(bool(matched))
+
+    def set_understood(self, values: dict) -> None:
+        """The attribute values the prompt resolved to; None means the seed chooses."""
+        if not values:
+            self.understood.setText("–")
+            return
+        rows = []
+        for group, value in values.items():
+            shown = (f"<span style='color:#e2e4ea'>{html.escape(str(value))}</span>" if value is not None
+                     else "<span style='color:#6f7486'>chosen by the seed</span>")
+            rows.append(f"<tr><td style='color:#8d92a3;padding-right:10px'>{html.escape(group)}</td><td>{shown}</td></tr>")
+        self.understood.setText(f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>")
+
+    def set_image(self, name: str) -> None:
+        self.image_chip.setText(f"Animating image: {name}")
+        self.image_row.setVisible(bool(name))
+
+    def _update_duration(self) -> None:
+        n, fps = self.frames.value(), self.fps.value()
+        self.duration.setText(f"{n} frames at {fps} fps = {n / fps:.2f} s")

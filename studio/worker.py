@@ -1,0 +1,533 @@
+"""The one engine thread: a QObject moved to a QThread that owns the model.
+
+The UI talks to it through `Engine` (below), which lives on the UI thread:
+
+    engine = Engine(); engine.start()
+    engine.load_model("shapes-vae")
+    rid = engine.render(RenderRequest(prompt="a red star", seed=3, frames=16, visible=0))
+
+Jobs wait in slots, one per kind (start, load, render, export, parse), never in a queue: a new
+request replaces the pending one of its kind, and a render in progress stops at its next chunk
+when a newer render arrives. Every request carries an id; results whose id is older than the
+newest request are dropped twice over (the worker stops early, the Engine filters late signals).
+A render shows the visible frame first, then the rest in chunks, so progress, cancel and the
+UI's event loop all get their turn. An engine error becomes a `failed` signal; the thread lives on.
+
+The engine (and torch) is imported on this thread, so that the window appears before it loads.
+"""
+from __future__ import annotations
+
+import gc
+import itertools
+import logging
+import os
+import re
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+
+import numpy as np
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+CHUNK_SECONDS = 0.03            # a render chunk aims at this much work, so cancel and updates stay quick
+MAX_CHUNK = 64
+
+
+@dataclass(frozen=True)
+class RenderRequest:
+    prompt: str = ""
+    seed: int = 0
+    frames: int = 16
+    sliders: tuple = ()                     # ((direction, value), ...) with non-zero values only
+    visible: int = 0                        # the frame the user is looking at: rendered first
+    image_path: str = ""                    # a still to animate (image to video), or ""
+    id: int = 0
+
+    @staticmethod
+    def make(prompt: str, seed: int, frames: int, sliders: dict, visible: int = 0, image_path: str = ""):
+        kept = tuple(sorted((k, round(float(v), 4)) for k, v in sliders.items() if abs(v) > 1e-6))
+        return RenderRequest(prompt, int(seed), int(frames), kept, max(0, min(int(visible), frames - 1)), image_path)
+
+    def key(self) -> tuple:
+        """What the frames depend on (not the id nor the visible frame)."""
+        return (self.prompt, self.seed, self.frames, self.sliders, self.image_path)
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    render: RenderRequest
+    path: str
+    size: str = "native"
+    fit: str = "letterbox"
+    scaling: str = "pixel"
+    fps: int = 8
+    id: int = 0
+
+
+@dataclass
+class WordStatus:
+    word: str
+    status: str                             # known, matched, unknown, stop
+    group: str = ""
+    value: str = ""
+
+
+@dataclass
+class ParseResult:
+    text: str
+    words: list = field(default_factory=list)      # WordStatus per token
+    unknown: list = field(default_factory=list)
+    values: dict = field(default_factory=dict)
+
+
+class EngineWorker(QObject):
+    """Lives on the engine thread. Only `submit`, `cancel_export` and `stop` are called from outside."""
+
+    ready = Signal(str, list)                  # device description, installed model names
+    status = Signal(str)                       # what the engine is busy with ("" when idle)
+    modelLoaded = Signal(int, object)          # request id, info dict
+    parsed = Signal(int, object)               # request id, ParseResult
+    clipStarted = Signal(int, int, object)     # request id, frame count, ParseResult of the prompt
+    framesReady = Signal(int, object, object)  # request id, frame indices, uint8 (n, H, W, 3)
+    clipFinished = Signal(int, object)         # request id, timings dict (ms)
+    progress = Signal(int, int, int)           # request id, done, total
+    exportFinished = Signal(int, str)          # request id, path written
+    exportCancelled = Signal(int)
+    renderCancelled = Signal(int)
+    failed = Signal(int, str, str)             # request id, job kind, one-sentence message
+    _wake = Signal()
+
+    ORDER = ("start", "load", "render", "export", "parse")
+
+    def __init__(self, device: str = "auto", warm_encoder: bool = True):
+        super().__init__()
+        self.device_name = device
+        self.model = None
+        self._lock = threading.Lock()
+        self._slots: dict[str, object] = {}
+        self._stop = threading.Event()
+        self._export_cancel = threading.Event()
+        self._render_cancel = threading.Event()
+        self._last_clip = None                 # (key, frames) of the last complete render
+        self._warmed = not warm_encoder
+        self._threads_set = False
+        self._rendered = False             # the encoder warms up only after a first clip
+        self.executed = {k: 0 for k in self.ORDER}     # jobs started, per kind (tests read it)
+        self.loading = False                   # inside a load that cannot stop at a chunk boundary
+        self._wake.connect(self._drain)
+
+    # ------------------------------------------------------------------ called from any thread
+    def submit(self, kind: str, request) -> None:
+        with self._lock:
+            self._slots[kind] = request
+        if kind == "export":
+            self._export_cancel.clear()
+        elif kind == "render":
+            self._render_cancel.clear()
+        self._wake.emit()                      # queued: runs _drain on the engine thread
+
+    def cancel_export(self) -> None:
+        self._export_cancel.set()
+
+    def cancel_render(self) -> None:
+        with self._lock:
+            self._slots.pop("render", None)
+        self._render_cancel.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._export_cancel.set()
+        with self._lock:
+            self._slots.clear()
+
+    def _take(self):
+        with self._lock:
+            for kind in self.ORDER:
+                if kind in ("render", "parse") and self.model is None and "load" not in self._slots:
+                    continue                   # nothing to draw with yet: keep it for after the load
+                if kind in self._slots:
+                    return kind, self._slots.pop(kind)
+        return None, None
+
+    def _superseded(self) -> bool:
+        return (self._stop.is_set() or self._render_cancel.is_set() or "render" in self._slots
+                or "load" in self._slots)
+
+    # ------------------------------------------------------------------ the engine thread
+    @Slot()
+    def _drain(self) -> None:
+        while not self._stop.is_set():
+            kind, req = self._take()
+            if kind is None:
+                break
+            self.executed[kind] += 1
+            try:
+                getattr(self, f"_do_{kind}")(req)
+            except Exception as e:             # noqa: BLE001 - the thread must live on
+                rid = req[1] if isinstance(req, tuple) else getattr(req, "id", 0)
+                self.failed.emit(rid, kind, self._message(e))
+            finally:
+                self.status.emit("")
+        if not self._stop.is_set() and self.model is not None and not self._warmed and self._rendered:
+            self._warm_text_encoder()
+
+    @staticmethod
+    def _message(e: Exception) -> str:
+        from studio.engine.errors import StudioError
+        if isinstance(e, StudioError):
+            return str(e)
+        log.error("engine error:\n%s", traceback.format_exc())
+        return f"Internal error: {e.__class__.__name__}: {e}"
+
+    def _do_start(self, _req) -> None:
+        self.status.emit("Starting the engine…")
+        from studio.engine.device import describe, pick_device
+        from studio.engine.modelio import installed_models
+        self.device = pick_device(self.device_name)
+        if self.device.type == "cpu" and not self._threads_set:
+            # leave a core to the UI thread: oversubscribed BLAS threads spin and starve the event loop
+            import torch
+            torch.set_num_threads(max(1, (os.cpu_count() or 2) - 1))
+            self._threads_set = True
+        self.ready.emit(describe(self.device), installed_models())
+
+    def _do_load(self, req) -> None:
+        name, rid = req
+        self.status.emit(f"Loading model {name}…")
+        from studio.engine import load_model
+        self.loading = True
+        try:
+            m = load_model(name, device=self.device_name)  # on failure the previous model stays
+        finally:
+            self.loading = False
+        self.model = m
+        self._last_clip = None
+        gc.freeze()                            # long-lived model objects: keep them out of GC passes
+        info = {"name": m.name, "family": m.family, "fps": m.fps, "frames": m.default_frames,
+                "resolution": m.resolution, "directions": list(m.directions), "card": m.card,
+                "folder": str(m.folder)}
+        self.modelLoaded.emit(rid, info)
+
+    def _do_parse(self, req) -> None:
+        text, rid = req
+        self.loading = self._needs_encoder(text)
+        if self.loading:
+            self.status.emit("Loading the text encoder…")
+        try:
+            self.parsed.emit(rid, self._parse_result(text, self.model.parse(text)))
+        finally:
+            self.loading = False
+
+    @staticmethod
+    def _parse_result(text, parsed) -> ParseResult:
+        words = [WordStatus(w.word, w.status, w.group, w.value) for w in parsed.words]
+        return ParseResult(text, words, list(parsed.unknown), dict(parsed.values))
+
+    def _needs_encoder(self, text: str) -> bool:
+        from studio.engine.text.encoder import default_encoder
+        if default_encoder().loaded:
+            return False
+        if self.model is not None and self.model.text_conditioned:
+            return True
+        from studio.engine.text.vocabulary import STOPWORDS, VOCAB
+        return any(t not in VOCAB and t not in STOPWORDS and len(t) > 1 for t in re.findall(r"[a-z]+", text.lower()))
+
+    def _plan(self, req: RenderRequest):
+        m = self.model
+        if m is None:
+            from studio.engine.errors import StudioError
+            raise StudioError("no model is loaded")
+        self.loading = self._needs_encoder(req.prompt)      # the first unknown word loads the encoder
+        if self.loading:
+            self.status.emit("Loading the text encoder…")
+        sliders = dict(req.sliders)
+        try:
+            if req.image_path:
+                return m.plan_animation(_read_image(req.image_path), req.prompt, req.seed, req.frames, sliders)
+            return m.plan(req.prompt, req.seed, req.frames, sliders)
+        finally:
+            self.loading = False
+
+    def _do_render(self, req: RenderRequest) -> None:
+        t0 = time.perf_counter()
+        if self._last_clip is not None and self._last_clip[0] == req.key():
+            frames = self._last_clip[1]
+            self.clipStarted.emit(req.id, len(frames), self._last_clip[2])
+            self.framesReady.emit(req.id, list(range(len(frames))), frames)
+            self.progress.emit(req.id, len(frames), len(frames))
+            self.clipFinished.emit(req.id, {"first_ms": 0.0, "total_ms": (time.perf_counter() - t0) * 1e3,
+                                            "cached": True})
+            return
+        self.status.emit("Rendering…")
+        plan = self._plan(req)
+        if self._superseded():
+            return self._abandon(req)
+        parse = self._parse_result(req.prompt, plan.parsed)
+        n = req.frames
+        self.clipStarted.emit(req.id, n, parse)
+        order = list(range(req.visible, n)) + list(range(req.visible))
+        out = np.zeros((n, self.model.resolution, self.model.resolution, 3), np.uint8)
+        first_ms = None
+        done, chunk = 0, 1
+        while done < n:
+            if self._superseded():
+                return self._abandon(req)      # a newer request (or a cancel, or shutdown) wins
+            idx = order[done:done + chunk]
+            t = time.perf_counter()
+            frames = self.model.render(plan, indices=idx)
+            dt = time.perf_counter() - t
+            out[idx] = frames
+            done += len(idx)
+            if first_ms is None:
+                first_ms = (time.perf_counter() - t0) * 1e3
+            self.framesReady.emit(req.id, idx, frames)
+            self.progress.emit(req.id, done, n)
+            per_frame = max(dt / len(idx), 1e-5)
+            chunk = int(max(1, min(MAX_CHUNK, CHUNK_SECONDS / per_frame)))
+            QThread.yieldCurrentThread()       # let the UI thread take the GIL between chunks
+        total_ms = (time.perf_counter() - t0) * 1e3
+        self._last_clip = (req.key(), out, parse)
+        self._rendered = True
+        self.clipFinished.emit(req.id, {"first_ms": first_ms, "total_ms": total_ms, "cached": False,
+                                        **plan.timings})
+
+    def _abandon(self, req: RenderRequest) -> None:
+        if self._render_cancel.is_set():
+            self.renderCancelled.emit(req.id)
+
+    def _do_export(self, req: ExportRequest) -> None:
+        from studio.media.writer import Cancelled, ExportSettings, write_clip
+        self.status.emit("Exporting…")
+        n = req.render.frames
+        if self._last_clip is not None and self._last_clip[0] == req.render.key():
+            frames, offset, total = self._last_clip[1], 0, n
+        else:
+            frames, offset, total = self._render_all(req), n, 2 * n     # rendering is the first half
+            if frames is None:
+                self.exportCancelled.emit(req.id)
+                return
+        settings = ExportSettings(size=req.size, fit=req.fit, scaling=req.scaling, fps=req.fps)
+        try:
+            path = write_clip(frames, req.path, settings,
+                              progress=lambda done, _t: self.progress.emit(req.id, offset + done, total),
+                              cancelled=self._export_cancel.is_set)
+        except Cancelled:
+            self.exportCancelled.emit(req.id)
+            return
+        self.exportFinished.emit(req.id, str(path))
+
+    def _render_all(self, req: ExportRequest):
+        """Renders the whole clip for an export in chunks (progress: the first half)."""
+        plan = self._plan(req.render)
+        n = req.render.frames
+        parts = []
+        for start in range(0, n, 16):
+            if self._export_cancel.is_set():
+                return None
+            parts.append(self.model.render(plan, indices=range(start, min(n, start + 16))))
+            self.progress.emit(req.id, min(n, start + 16), 2 * n)
+        return np.concatenate(parts)
+
+    def _warm_text_encoder(self) -> None:
+        """When idle after the first work, load the text encoder so that word matching is ready."""
+        self._warmed = True
+        from studio.engine.text.encoder import default_encoder
+        enc = default_encoder()
+        if enc.loaded:
+            return
+        self.status.emit("Loading the text encoder…")
+        self.loading = True
+        try:
+            enc.encode(["warm up"])
+        except Exception as e:                 # noqa: BLE001 - matching by meaning is optional
+            log.warning("the text encoder could not be loaded: %s", e)
+        finally:
+            self.loading = False
+            self.status.emit("")
+
+
+def _read_image(path: str):
+    import cv2
+    from studio.engine.errors import StudioError
+    img = cv2.imread(path, cv2.IMREAD_COLOR)
+    if img is None:
+        raise StudioError(f"cannot read {path} as an image")
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+
+
+class Engine(QObject):
+    """The UI thread's handle on the engine thread: it stamps requests and drops stale results."""
+
+    ready = Signal(str, list)
+    status = Signal(str)
+    modelLoaded = Signal(object)
+    parsed = Signal(object)
+    clipStarted = Signal(int, int, object)
+    framesReady = Signal(int, object, object)
+    clipFinished = Signal(int, object)
+    renderProgress = Signal(int, int, int)
+    exportProgress = Signal(int, int)
+    exportFinished = Signal(str)
+    exportCancelled = Signal()
+    renderCancelled = Signal()
+    failed = Signal(str, str)                  # job kind, message
+
+    def __init__(self, device: str = "auto", warm_encoder: bool = True, parent=None):
+        super().__init__(parent)
+        self._ids = itertools.count(1)
+        self.latest = {"render": 0, "load": 0, "parse": 0, "export": 0}
+        self.thread = QThread()
+        self.thread.setObjectName("engine")
+        self.worker = EngineWorker(device, warm_encoder)
+        self.worker.moveToThread(self.thread)
+        self.thread.finished.connect(self.worker.deleteLater)
+        w = self.worker
+        w.ready.connect(self.ready)
+        w.status.connect(self.status)
+        w.modelLoaded.connect(self._on_model_loaded)
+        w.parsed.connect(self._on_parsed)
+        w.clipStarted.connect(self._on_clip_started)
+        w.framesReady.connect(self._on_frames)
+        w.clipFinished.connect(self._on_clip_finished)
+        w.progress.connect(self._on_progress)
+        w.exportFinished.connect(self._on_export_finished)
+        w.exportCancelled.connect(self._on_export_cancelled)
+        w.renderCancelled.connect(self._on_render_cancelled)
+        w.failed.connect(self._on_failed)
+        self.running = False
+        self._outbox: dict[str, object] = {}
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(0)
+        self._flush_timer.timeout.connect(self._flush)
+
+    def _post(self, kind: str, request) -> None:
+        """Requests made in one turn of the UI event loop reach the worker together, newest only:
+        a burst of 100 slider updates in one turn is one request, never 100."""
+        self._outbox[kind] = request
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    @Slot()
+    def _flush(self) -> None:
+        if not self.running:
+            return                              # kept until start()
+        outbox, self._outbox = self._outbox, {}
+        for kind, request in outbox.items():
+            self.worker.submit(kind, request)
+
+    # Slots of this object run on the UI thread (queued), where the stale results are dropped.
+    @Slot(int, object)
+    def _on_model_loaded(self, rid, info):
+        if rid == self.latest["load"]:
+            self.modelLoaded.emit(info)
+
+    @Slot(int, object)
+    def _on_parsed(self, rid, result):
+        if rid == self.latest["parse"]:
+            self.parsed.emit(result)
+
+    @Slot(int, int, object)
+    def _on_clip_started(self, rid, n, parse):
+        if rid == self.latest["render"]:
+            self.clipStarted.emit(rid, n, parse)
+
+    @Slot(int, object, object)
+    def _on_frames(self, rid, idx, frames):
+        if rid == self.latest["render"]:
+            self.framesReady.emit(rid, idx, frames)
+
+    @Slot(int, object)
+    def _on_clip_finished(self, rid, timings):
+        if rid == self.latest["render"]:
+            self.clipFinished.emit(rid, timings)
+
+    @Slot(int, int, int)
+    def _on_progress(self, rid, done, total):
+        if rid == self.latest["render"]:
+            self.renderProgress.emit(rid, done, total)
+        elif rid == self.latest["export"]:
+            self.exportProgress.emit(done, total)
+
+    @Slot(int, str)
+    def _on_export_finished(self, rid, path):
+        if rid == self.latest["export"]:
+            self.exportFinished.emit(path)
+
+    @Slot(int)
+    def _on_export_cancelled(self, rid):
+        if rid == self.latest["export"]:
+            self.exportCancelled.emit()
+
+    @Slot(int)
+    def _on_render_cancelled(self, rid):
+        if rid == self.latest["render"]:
+            self.renderCancelled.emit()
+
+    @Slot(int, str, str)
+    def _on_failed(self, rid, kind, message):
+        if kind == "start" or rid == self.latest.get(kind, rid):
+            self.failed.emit(kind, message)
+
+    def _next(self, kind: str) -> int:
+        rid = next(self._ids)
+        self.latest[kind] = rid
+        return rid
+
+    # ------------------------------------------------------------------ requests
+    def start(self) -> None:
+        self.thread.start()
+        self.running = True
+        self.worker.submit("start", None)
+        self._flush()
+
+    def load_model(self, name: str) -> int:
+        rid = self._next("load")
+        self._post("load", (name, rid))
+        return rid
+
+    def parse(self, text: str) -> int:
+        rid = self._next("parse")
+        self._post("parse", (text, rid))
+        return rid
+
+    def render(self, req: RenderRequest) -> RenderRequest:
+        req = RenderRequest(req.prompt, req.seed, req.frames, req.sliders, req.visible, req.image_path,
+                            self._next("render"))
+        self._post("render", req)
+        return req
+
+    def export(self, req: ExportRequest) -> ExportRequest:
+        req = ExportRequest(req.render, req.path, req.size, req.fit, req.scaling, req.fps, self._next("export"))
+        self._post("export", req)
+        return req
+
+    def cancel_export(self) -> None:
+        self.worker.cancel_export()
+
+    def cancel_render(self) -> None:
+        """Stops the render in progress at its next chunk; the frames so far stay on screen."""
+        self._outbox.pop("render", None)
+        self.worker.cancel_render()
+
+    def shutdown(self, timeout_ms: int = 2000, then_wait: bool = True) -> bool:
+        """Stops the engine thread; True when it ended within the timeout. A render or an export
+        stops at its next chunk; only a load (model or text encoder) cannot be interrupted: with
+        then_wait it is waited out, else the caller (the app, about to exit) decides."""
+        if not self.running:
+            return not self.thread.isRunning()
+        self.running = False
+        self._flush_timer.stop()
+        self._outbox.clear()
+        self.worker.stop()
+        self.thread.quit()
+        if not then_wait and self.worker.loading:
+            timeout_ms = min(timeout_ms, 200)    # a load will not stop at a chunk: no use waiting long
+        ok = self.thread.wait(timeout_ms)
+        if not ok and then_wait:
+            log.warning("the engine is finishing a load; waiting for it before exit")
+            self.thread.wait()
+        return ok
