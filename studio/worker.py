@@ -335,6 +335,7 @@ class EngineWorker(QObject):
         """When idle after the first work, load the text encoder so that word matching is ready."""
         self._warmed = True
         from studio.engine.text.encoder import default_encoder
+        from studio.engine.text.lexicon import preload as preload_lexicon
         enc = default_encoder()
         if enc.loaded:
             return
@@ -342,6 +343,7 @@ class EngineWorker(QObject):
         self.loading = True
         try:
             enc.encode(["warm up"])
+            preload_lexicon()                    # WordNet, for words outside the vocabulary
         except Exception as e:                 # noqa: BLE001 - matching by meaning is optional
             log.warning("the text encoder could not be loaded: %s", e)
         finally:

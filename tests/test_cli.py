@@ -182,3 +182,32 @@ def test_no_traceback_in_a_real_process(models_env, tmp_path):
     r = subprocess.run([sys.executable, "-m", "studio", "generate", "--prompt", "x", "--model", "nope",
                         "--out", str(tmp_path / "a.mp4")], cwd=ROOT, env=env, capture_output=True, text=True)
     assert r.returncode == 2 and r.stderr.startswith("error: unknown model") and "Traceback" not in r.stderr
+
+
+def test_export_renders_a_saved_project(models_env, tmp_path, capsys):
+    from studio.project import Project
+    proj = tmp_path / "lesson.lstudio"
+    Project(model="tiny-gan", prompt="a green square orbiting", seed=4, frames=10, fps=5,
+            sliders={"size": 1.0}).save(proj)
+    out = tmp_path / "lesson.mp4"
+    code, _, err = run(capsys, "export", str(proj), "--out", str(out))
+    assert code == 0, err
+    frames, fps = decode(out)
+    assert len(frames) == 10 and fps == pytest.approx(5, abs=0.01)
+    bad = tmp_path / "bad.lstudio"
+    bad.write_text("{not json")
+    code, _, err = run(capsys, "export", str(bad), "--out", str(tmp_path / "b.mp4"))
+    assert_clean_error(code, err)
+    assert not (tmp_path / "b.mp4").exists()
+
+
+def test_main_without_a_display_renders_the_demo(models_env, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["LATENT_STUDIO_MODELS"] = str(models_env)
+    r = subprocess.run([sys.executable, str(ROOT / "main.py"), "--model", "tiny-vae"], cwd=tmp_path, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    demo = tmp_path / "out" / "demo.mp4"
+    assert str(demo) in r.stdout
+    frames, _ = decode(demo)
+    assert len(frames) == 32 and frames[0].shape == (512, 512, 3)
