@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from .world.attributes import BACKGROUNDS, COLORS, SIZES
-from .world.render import ORBIT_RADIUS, RES, background
+from .world.render import RES, background
 
 _BG = {name: background(name)[:, 0, :] * 255 for name in BACKGROUNDS}      # row profiles (H, 3)
 _PALETTE = np.array(list(COLORS.values()), np.float32)
@@ -130,8 +130,16 @@ def read_clip(clip: np.ndarray) -> Reading:
     return r
 
 
+def _inside(o: FrameObject) -> bool:
+    x, y, w, h = o.bbox
+    return x > 0 and y > 0 and x + w < RES and y + h < RES
+
+
 def _read_motion(r: Reading, objs: list) -> None:
     idx = [i for i, o in enumerate(objs) if o is not None]
+    whole = [i for i in idx if _inside(objs[i])]
+    if len(whole) >= 3:
+        idx = whole        # an object cut by the frame edge is leaving, not shrinking: judge it where it is whole
     if len(idx) < 3:
         r.motion = "still" if len(objs) == 1 else None
         return
@@ -160,7 +168,7 @@ def _read_motion(r: Reading, objs: list) -> None:
     reversals = int((np.diff(signs) != 0).sum()) if len(signs) > 1 else 0
     x_span = pts[:, 0].max() - pts[:, 0].min()
     y_span = pts[:, 1].max() - pts[:, 1].min()
-    if rad.std() < 2.5 and abs(rad.mean() - ORBIT_RADIUS) < 5 and swept > 0.8 and x_span > 3 and y_span > 3:
+    if rad.std() < 2.5 and rad.mean() > 4 and swept > 0.8 and x_span > 3 and y_span > 3:
         r.motion = "orbiting"
         r.speed = "fast" if per_frame > 2.6 else "slow"
     elif x_span < 3 and reversals >= 1 and y_span > 3:

@@ -60,11 +60,12 @@ class ShapesBatches:
         return {"clip": to_tensor(np.stack([e.clip for e in exs])), "cond": conds, "text": None,
                 "labels": labels, "captions": [e.caption for e in exs]}
 
-    def paths(self, k: int, n: int = 256):
-        """Many labelled object paths without pixels: cheap supervision for the motion path."""
+    def paths(self, k: int, n: int = 256, free: float = 0.0):
+        """Many labelled object paths without pixels: cheap supervision for the motion path. A
+        fraction `free` of them start anywhere on the canvas (see `trajectory`)."""
         rng = np.random.default_rng([self.seed, k, 5])
         attrs = [random_attributes(rng) for _ in range(n)]
-        trajs = [trajectory(a, self.frames, rng) for a in attrs]
+        trajs = [trajectory(a, self.frames, rng, free_start=i < free * n) for i, a in enumerate(attrs)]
         states = np.stack([np.stack([t.cx / (RES / 2) - 1, t.cy / (RES / 2) - 1, np.log(t.diameter / SPRITE_DIAMETER)], 1)
                            for t in trajs])
         return torch.stack([attribute_vector(a.as_dict()) for a in attrs]), torch.from_numpy(states).float()

@@ -151,6 +151,7 @@ def image_to_video(model, n: int = 120, seed: int = 9) -> dict:
         kept_color.append(r.color == a.color)
     return {"first_frame_psnr_db_mean": round(float(np.mean(psnrs)), 2),
             "first_frame_psnr_db_p10": round(float(np.percentile(psnrs, 10)), 2),
+            "first_frame_at_least_25db": round(float(np.mean(np.array(psnrs) >= 25)), 4),
             "moves_as_prompted": round(float(np.mean(moved)), 4),
             "color_kept": round(float(np.mean(kept_color)), 4), "n": n}
 

@@ -282,7 +282,7 @@ class Trainer:
         opt = torch.optim.Adam(params, lr=2e-3)
         t0, k, loss = time.monotonic(), 0, torch.tensor(0.0)
         while time.monotonic() - t0 < minutes * 60 and not stop():
-            cond, paths = self.source.paths(10_000_000 + k, batch)
+            cond, paths = self.source.paths(10_000_000 + k, batch, free=0.5)
             cond, paths = cond.to(self.device), paths.to(self.device)
             zc = vae.path_encoder(paths[:, :4].flatten(1))
             zm = torch.zeros(batch, paths.shape[1], dec.cfg.z_motion, device=self.device)

@@ -83,36 +83,43 @@ class PromptParser:
                 infos.append(WordInfo(tok, "unknown", similarity=0.0))
                 todo.append(tok)
         distinct = list(dict.fromkeys(todo))[:MAX_WORDS]
-        if distinct:
-            sims = self.encoder.encode(distinct) @ self._vocab().T
-            best = {w: (int(s.argmax()), float(s.max())) for w, s in zip(distinct, sims)}
-            by_group: dict[str, list[str]] = {}
-            for w, (i, s) in best.items():
-                if s >= self.threshold:
-                    by_group.setdefault(VOCAB[self.vocab_words[i]][0], []).append(w)
-            refined = {}
-            for g, ws in by_group.items():
-                if g in GROUPS:
-                    refined.update({w: r for w, r in zip(ws, self._in_group(g, ws))})
-                else:
-                    refined.update({w: (VOCAB[self.vocab_words[best[w][0]]][1], best[w][1]) for w in ws})
-            group_of = {w: g for g, ws in by_group.items() for w in ws}
-            lexical = {}
-            for w in distinct:
-                colour, wnm = palette_color(w), wordnet_match(w)
-                if colour and (wnm is None or wnm[0] == "color"):
-                    lexical[w] = ("color", colour, 0.99)
-                elif wnm:
-                    lexical[w] = wnm
-            for info in infos:
-                w = info.word
-                if w in lexical:
-                    info.status = "matched"
-                    info.group, info.value, info.similarity = lexical[w]
-                elif info.status == "unknown" and w in refined:
-                    info.status, info.group = "matched", group_of[w]
-                    info.value, info.similarity = refined[w]
+        found = self._lexical(distinct)                                 # colour names and WordNet first
+        found.update(self._by_meaning([w for w in distinct if w not in found]))
+        for info in infos:
+            if info.status == "unknown" and info.word in found:
+                info.status = "matched"
+                info.group, info.value, info.similarity = found[info.word]
         return infos
+
+    @staticmethod
+    def _lexical(words: list[str]) -> dict:
+        out = {}
+        for w in words:
+            colour, wnm = palette_color(w), wordnet_match(w)
+            if colour and (wnm is None or wnm[0] == "color"):
+                out[w] = ("color", colour, 0.99)
+            elif wnm:
+                out[w] = wnm
+        return out
+
+    def _by_meaning(self, words: list[str]) -> dict:
+        """MiniLM: the nearest vocabulary word (cosine >= threshold) picks the group, then the value is
+        chosen within that group in the group's context sentence."""
+        if not words:
+            return {}
+        sims = self.encoder.encode(words) @ self._vocab().T
+        best = {w: (int(s.argmax()), float(s.max())) for w, s in zip(words, sims)}
+        by_group: dict[str, list[str]] = {}
+        for w, (i, s) in best.items():
+            if s >= self.threshold:
+                by_group.setdefault(VOCAB[self.vocab_words[i]][0], []).append(w)
+        out = {}
+        for g, ws in by_group.items():
+            if g in GROUPS:
+                out.update({w: (g, v, sim) for w, (v, sim) in zip(ws, self._in_group(g, ws))})
+            else:
+                out.update({w: (g, VOCAB[self.vocab_words[best[w][0]]][1], best[w][1]) for w in ws})
+        return out
 
     def parse(self, prompt: str) -> ParsedPrompt:
         tokens = _TOKEN.findall(prompt.lower())

@@ -81,7 +81,10 @@ def object_alpha(shape: str, cx: float, cy: float, d: float, res: int = RES) -> 
     return cv2.resize(canvas, (res, res), interpolation=cv2.INTER_AREA).astype(np.float32) / 255
 
 
-def trajectory(a: Attributes, frames: int, rng: np.random.Generator) -> Trajectory:
+def trajectory(a: Attributes, frames: int, rng: np.random.Generator, free_start: bool = False) -> Trajectory:
+    """The object's path. `free_start` (for training the motion model, never for clips) starts it
+    anywhere on the canvas: translations run on without wrapping and orbits keep the start's radius,
+    which is what image-to-video needs when the still puts the object somewhere unusual."""
     d0 = SIZES[a.size]
     v = SPEEDS[a.speed]
     t = np.arange(frames, dtype=np.float64)
@@ -97,10 +100,12 @@ def trajectory(a: Attributes, frames: int, rng: np.random.Generator) -> Trajecto
             if direction < 0:
                 return rng.uniform(lo + travel, hi)
             return rng.uniform(lo, hi)
-        x0, y0 = start(dx), start(dy)
+        x0, y0 = (rng.uniform(lo, hi), rng.uniform(lo, hi)) if free_start else (start(dx), start(dy))
         span = RES + d0
-        cx = (x0 + dx * v * t + d0 / 2) % span - d0 / 2       # wraps around after leaving the canvas
-        cy = (y0 + dy * v * t + d0 / 2) % span - d0 / 2
+        cx, cy = x0 + dx * v * t, y0 + dy * v * t
+        if not free_start:
+            cx = (cx + d0 / 2) % span - d0 / 2       # wraps around after leaving the canvas
+            cy = (cy + d0 / 2) % span - d0 / 2
     elif a.motion == "bouncing":
         floor = hi
         omega = math.pi * v / BOUNCE_HEIGHT
@@ -108,10 +113,11 @@ def trajectory(a: Attributes, frames: int, rng: np.random.Generator) -> Trajecto
         cx = np.full(frames, rng.uniform(lo, hi))
         cy = floor - BOUNCE_HEIGHT * np.abs(np.sin(omega * t + phase))
     elif a.motion == "orbiting":
-        omega = 1.5 * v / ORBIT_RADIUS
+        radius = rng.uniform(5, RES / 2 - margin) if free_start else ORBIT_RADIUS
+        omega = 1.5 * v / radius
         phase = rng.uniform(0, 2 * math.pi)
-        cx = RES / 2 + ORBIT_RADIUS * np.cos(phase - omega * t)    # counter-clockwise on screen
-        cy = RES / 2 + ORBIT_RADIUS * np.sin(phase - omega * t)
+        cx = RES / 2 + radius * np.cos(phase - omega * t)    # counter-clockwise on screen
+        cy = RES / 2 + radius * np.sin(phase - omega * t)
     else:  # growing, shrinking, still
         if a.motion in ("growing", "shrinking"):
             k = math.log(GROW_RATIO[a.speed]) / (TRAIN_FRAMES - 1)
