@@ -65,7 +65,8 @@ def cmd_generate(args) -> int:
     _warn_unknown(plan.parsed)
     frames = m.render(plan)
     _write(frames, out, args.fps or m.fps, args)
-    print(f"wrote {out} ({len(frames)} frames, {frames.shape[2]}x{frames.shape[1]}, model {m.name}, seed {args.seed})")
+    size = f"{frames.shape[2]}x{frames.shape[1]}" + ("" if args.size == "native" else f" shown at {args.size}")
+    print(f"wrote {out} ({len(frames)} frames, {size}, model {m.name}, seed {args.seed})")
     return 0
 
 
