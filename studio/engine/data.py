@@ -8,7 +8,6 @@ import numpy as np
 import torch
 
 from .conditioning import attribute_vector
-from .layered_groups import group_slices  # noqa: F401  (keeps the conditioning layout in one place)
 from .models.layered import SPRITE_DIAMETER
 from .text.parser import PromptParser
 from functools import lru_cache

@@ -13,7 +13,6 @@ import numpy as np
 import torch
 
 from .conditioning import attribute_vector
-from .layered_groups import group_slices
 from .world.attributes import COND_DIM, GROUPS
 from .world.sampler import random_attributes
 
@@ -69,4 +68,4 @@ def compute_directions(model, samples: int = 256) -> dict:
     return out
 
 
-__all__ = ["compute_directions", "group_slices"]
+__all__ = ["compute_directions"]
