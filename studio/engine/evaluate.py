@@ -137,7 +137,7 @@ def image_to_video(model, n: int = 120, seed: int = 9) -> dict:
         return {"skipped": "image-to-video needs a shapes VAE"}
     rng = np.random.default_rng(seed)
     psnrs, moved, kept_color = [], [], []
-    motions = [m for m in GROUPS["motion"]]
+    motions = GROUPS["motion"]
     for i in range(n):
         a = _attrs(rng, bool(i % 4 == 0))
         still = render_clip(a, 50_000_000 + i, 1)[0][0]     # seeds far from the training stream

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+
+from .panel import styled_layout
 
 TRAIN_COMMAND = "python -m studio train --data shapes --family vae --out models/shapes-vae --minutes 30"
 
@@ -13,10 +15,7 @@ class EmptyState(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("emptyState")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(48, 48, 48, 48)
+        lay = styled_layout(self, "emptyState", (48, 48, 48, 48))
         lay.addStretch(1)
         title = QLabel("No model installed yet")
         title.setObjectName("emptyTitle")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSlider, QToolButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSlider, QToolButton, QWidget
 
+from .panel import styled_layout
 from .prompt_panel import section
 from .resources import icon
 
@@ -58,11 +58,7 @@ class LatentPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("sidePanel")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(14, 12, 6, 12)
-        outer.setSpacing(6)
+        outer = styled_layout(self, "sidePanel", (14, 12, 6, 12), 6)
         head = QHBoxLayout()
         head.addWidget(section("Latent directions"))
         head.addStretch(1)

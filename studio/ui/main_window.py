@@ -13,6 +13,8 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea,
                                QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
+
+from .panel import styled_layout
 from ..worker import Engine, RenderRequest
 from .documents import DocumentMixin, _as_list
 from .empty_state import EmptyState
@@ -109,11 +111,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.stack.addWidget(clip_page)
         self.stack.addWidget(self.empty)
         center = QWidget()
-        center.setObjectName("centerPanel")
-        center.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        cv = QVBoxLayout(center)
-        cv.setContentsMargins(0, 0, 0, 0)
-        cv.setSpacing(0)
+        cv = styled_layout(center, "centerPanel", spacing=0)
         banner_row = QHBoxLayout()
         banner_row.setContentsMargins(12, 8, 12, 0)
         banner_row.addWidget(self.banner)

@@ -5,9 +5,10 @@ import html
 import random
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
-                               QSpinBox, QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QSpinBox,
+                               QToolButton, QWidget)
 
+from .panel import styled_layout
 from .prompt_editor import STATUS_COLOURS, PromptEditor, word_spans
 from .resources import example_prompts, icon
 
@@ -37,11 +38,7 @@ class PromptPanel(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setObjectName("sidePanel")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 16)
-        lay.setSpacing(8)
+        lay = styled_layout(self, "sidePanel", (16, 12, 16, 16), 8)
 
         lay.addWidget(section("Model"))
         self.model_box = QComboBox()

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QToolButton, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QToolButton, QWidget
 
+from .panel import styled_layout
 from .player import Player
 from .preview import ZOOMS
 from .resources import icon
@@ -27,11 +28,7 @@ class TransportBar(QWidget):
     def __init__(self, player: Player, parent=None):
         super().__init__(parent)
         self.player = player
-        self.setObjectName("transportBar")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        lay = QHBoxLayout(self)
-        lay.setContentsMargins(12, 6, 12, 6)
-        lay.setSpacing(4)
+        lay = styled_layout(self, "transportBar", (12, 6, 12, 6), 4, horizontal=True)
         self.first = _button("first", "First frame (Home)")
         self.back = _button("step-back", "Previous frame (Left)")
         self.play = _button("play", "Play (Space)", "playButton")

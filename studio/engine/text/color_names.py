@@ -6,9 +6,8 @@ value, which is then matched to the palette colour of nearest hue (white when un
 """
 from __future__ import annotations
 
-from functools import lru_cache
-
 import colorsys
+from functools import lru_cache
 
 import numpy as np
 
@@ -16,22 +15,18 @@ from ..world.attributes import COLORS
 
 
 @lru_cache(maxsize=1)
-def _tables():
+def _names() -> dict:
+    """Single-word colour names -> sRGB in [0, 1]; an XKCD name wins over the CSS one."""
     from matplotlib import colors as mc
-    names = {}
-    for table, prefix in ((mc.CSS4_COLORS, ""), (mc.XKCD_COLORS, "xkcd:")):
-        for k, v in table.items():
-            name = k[len(prefix):]
-            if " " not in name and "/" not in name:
-                names.setdefault(name, mc.to_rgb(v))
-    names.update({k[len("xkcd:"):]: mc.to_rgb(v) for k, v in mc.XKCD_COLORS.items()
-                  if " " not in k[len("xkcd:"):] and "/" not in k})
-    return names, None, None
+    tables = [{k: v for k, v in mc.CSS4_COLORS.items()},
+              {k[len("xkcd:"):]: v for k, v in mc.XKCD_COLORS.items()}]
+    return {k: mc.to_rgb(v) for t in tables for k, v in t.items() if " " not in k and "/" not in k}
 
 
+@lru_cache(maxsize=4096)
 def palette_color(word: str) -> str | None:
     """The palette colour a colour word names, or None when the word is not a colour name."""
-    names, palette, lab = _tables()
+    names = _names()
     candidates = [word]
     if word.endswith("y") and len(word) > 4:
         candidates += [word[:-1], word[:-2]]          # snowy -> snow, milky -> milk

@@ -9,6 +9,7 @@ words never become known through a distant hypernym.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 
 from .vocabulary import VOCAB
 
@@ -39,6 +40,7 @@ def preload() -> None:
     _wordnet()
 
 
+@lru_cache(maxsize=4096)
 def wordnet_match(word: str, max_senses: int = 4):
     """(group, value, score) for a word WordNet ties to the vocabulary, else None. A vocabulary word
     itself beats a base form derived from one (dusk: "evening" -> sunset beats "fall" -> falling)."""

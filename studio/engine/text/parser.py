@@ -141,11 +141,8 @@ class PromptParser:
                         motion_type = (v, info.similarity)
                 continue
             if g in GROUPS and info.similarity > score[g] and (values[g] is None or info.status == "known"):
-                if values[g] is None or info.similarity > score[g]:
-                    values[g], score[g] = v, info.similarity
+                values[g], score[g] = v, info.similarity
         values["motion"] = (motion_type or direction or (None,))[0]
-        if values["motion"] == "still":
-            values["speed"] = values["speed"]   # speed has no effect on a still object, but stays as said
         return ParsedPrompt(values, infos)
 
     @staticmethod
