@@ -16,9 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .engine.errors import StudioError
+from .engine.trajectory import Key, TimelineSpec, check_slider
+from .lesson.script import Lesson, Shot
 
 FORMAT = "latent-studio-project"
-VERSION = 1
+VERSION = 2                 # 2 added keyframe seeds, loop and the noise loop's period; 1 still opens
+READS = (1, 2)
 SUFFIX = ".lstudio"
 MAX_FRAMES = 4096
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
@@ -37,6 +40,7 @@ class Keyframe:
     time: float                                   # seconds from the clip start
     sliders: dict[str, float] = field(default_factory=dict)
     easing: str = "linear"                        # one of EASINGS, towards the next keyframe
+    seed: int | None = None                       # the content code at this key (None: the project's)
 
 
 @dataclass
@@ -59,6 +63,14 @@ class Project:
     keyframes: list[Keyframe] = field(default_factory=list)
     export: ExportOptions = field(default_factory=ExportOptions)
     seed_locked: bool = True
+    loop: bool = False                            # the last frame flows into the first
+    noise_period: float = 2.0                     # seconds per turn of the noise loop (slider "noise")
+    lesson: Lesson = field(default_factory=Lesson)   # lesson shots (absent in older files: empty)
+
+    def timeline(self) -> TimelineSpec:
+        """What the engine renders: base sliders, keys, loop and the noise loop, at the project's fps."""
+        keys = [Key(k.time, dict(k.sliders), k.easing, k.seed) for k in self.keyframes]
+        return TimelineSpec(self.frames, self.fps, dict(self.sliders), keys, self.loop, self.seed, self.noise_period)
 
     # ------------------------------------------------------------------ dict form
     def to_dict(self) -> dict:
@@ -75,9 +87,10 @@ class Project:
         version = d.get("version")
         if not _is_int(version):
             raise _Invalid("its version is missing")
-        if version != VERSION:
+        if version not in READS:
             newer = " (it was written by a newer Latent Studio)" if version > VERSION else ""
-            raise _Invalid(f"it has project version {version}{newer}, and this app reads version {VERSION}")
+            raise _Invalid(f"it has project version {version}{newer}, and this app reads versions "
+                           f"{READS[0]} to {READS[-1]}")
         return cls(
             model=_text(d, "model", required=True),
             prompt=_text(d, "prompt", default=""),
@@ -88,6 +101,9 @@ class Project:
             keyframes=[_keyframe(k, i) for i, k in enumerate(_list(d, "keyframes"))],
             export=_export(d.get("export", {})),
             seed_locked=bool(d.get("seed_locked", True)),
+            loop=_bool(d, "loop"),
+            noise_period=_float(d, "noise_period", 2.0, 0.125, 600.0),
+            lesson=_lesson(d.get("lesson", {})),
         )
 
     # ------------------------------------------------------------------ files
@@ -167,9 +183,24 @@ def _text(d: dict, key: str, default: str | None = None, required: bool = False)
 
 
 def _int(d: dict, key: str, default: int, lo: int, hi: int) -> int:
+    return _ranged(d, key, default, lo, hi, _is_int, "a whole number")
+
+
+def _bool(d: dict, key: str) -> bool:
+    v = d.get(key, False)
+    if not isinstance(v, bool):
+        raise _Invalid(f"its {key} must be true or false, not {v!r}")
+    return v
+
+
+def _float(d: dict, key: str, default: float, lo: float, hi: float) -> float:
+    return float(_ranged(d, key, default, lo, hi, _is_number, "a number"))
+
+
+def _ranged(d: dict, key: str, default, lo, hi, kind, what: str):
     v = d.get(key, default)
-    if not _is_int(v) or not lo <= v <= hi:
-        raise _Invalid(f"its {key} must be a whole number from {lo} to {hi}, not {v!r}")
+    if not kind(v) or not lo <= v <= hi:
+        raise _Invalid(f"its {key} must be {what} from {lo:g} to {hi:g}, not {v!r}")
     return v
 
 
@@ -186,6 +217,10 @@ def _sliders(v, where: str) -> dict[str, float]:
     for name, value in v.items():
         if not _is_number(value):
             raise _Invalid(f"its {where} value for {name!r} must be a number, not {value!r}")
+        try:
+            check_slider(name, value)
+        except StudioError as e:
+            raise _Invalid(f"in its {where}, {e}") from None
     return {str(k): float(x) for k, x in v.items()}
 
 
@@ -198,7 +233,10 @@ def _keyframe(k, i: int) -> Keyframe:
     easing = k.get("easing", "linear")
     if easing not in EASINGS:
         raise _Invalid(f"its keyframe {i + 1} has an unknown easing {easing!r}; use {', '.join(EASINGS)}")
-    return Keyframe(float(t), _sliders(k.get("sliders", {}), f"keyframe {i + 1} sliders"), easing)
+    seed = k.get("seed")
+    if seed is not None and (not _is_int(seed) or not 0 <= seed <= 2**63 - 1):
+        raise _Invalid(f"its keyframe {i + 1} seed must be a whole number of zero or more, not {seed!r}")
+    return Keyframe(float(t), _sliders(k.get("sliders", {}), f"keyframe {i + 1} sliders"), easing, seed)
 
 
 def _export(e) -> ExportOptions:
@@ -216,3 +254,21 @@ def _export(e) -> ExportOptions:
         raise _Invalid(f"its export fps must be a whole number from 1 to 120, not {fps!r}")
     out.fps = fps
     return out
+
+
+def _lesson(v) -> Lesson:
+    """The lesson: a title and shots, each a clip (prompt, seed, sliders, keyframes) with a length and caption."""
+    if not isinstance(v, dict):
+        raise _Invalid("its lesson must be an object")
+    title = _text(v, "title", default="")
+    shots = []
+    for i, sd in enumerate(_list(v, "shots")):
+        if not isinstance(sd, dict):
+            raise _Invalid(f"its lesson shot {i + 1} must be an object")
+        seconds = sd.get("seconds")
+        if not _is_number(seconds) or seconds <= 0:
+            raise _Invalid(f"its lesson shot {i + 1} needs a length of more than 0 seconds")
+        shots.append(Shot(float(seconds), _text(sd, "prompt", default=""), _text(sd, "caption", default=""),
+                          _int(sd, "seed", 0, 0, 2**63 - 1), _sliders(sd.get("sliders", {}), f"lesson shot {i + 1} sliders"),
+                          [_keyframe(k, j) for j, k in enumerate(_list(sd, "keyframes"))], _int(sd, "line", 0, 0, 2**31)))
+    return Lesson(title, shots)

@@ -2,7 +2,7 @@
 
 Named directions are learned from labelled samples (attributes drawn as in training, content
 codes from the model's own prior): the difference of the class means of w (InterFaceGAN's idea
-without the SVM). `size` and `speed` run from the small/slow mean to the
+without the SVM), kept on the named group's own conditioning so it changes only what it names. `size` and `speed` run from the small/slow mean to the
 large/fast mean over -2..+2; colour and background directions point from the other classes'
 mean to the class's mean. Unsupervised directions are the closed-form factorisation (SeFa) of
 the decoder's first layers: the top eigenvectors of A^T A, A being those weights laid over w.
@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from .conditioning import attribute_vector
+from .layered_groups import group_slices
 from .world.attributes import COND_DIM, GROUPS
 from .world.sampler import random_attributes
 
@@ -26,6 +27,15 @@ def labelled_latents(model, samples: int, seed: int = 0):
     cond = torch.stack([attribute_vector(a.as_dict()) for a in attrs])
     zc = model.decoder.sample_content(samples, torch.Generator().manual_seed(seed), cond=cond.to(model.device)).cpu()
     return attrs, torch.cat([cond, zc], 1)
+
+
+def _only(vector: torch.Tensor, group: str) -> torch.Tensor:
+    """A named direction changes only what it names: the class-mean difference kept on its own
+    group's conditioning (the rest of it is sampling noise that recoloured the background)."""
+    a, b = group_slices()[group]
+    out = torch.zeros_like(vector)
+    out[a:b] = vector[a:b]
+    return out
 
 
 def sefa(decoder) -> torch.Tensor:
@@ -56,12 +66,12 @@ def compute_directions(model, samples: int = 256) -> dict:
         def mean(pred):
             m = [i for i, a in enumerate(attrs) if pred(a)]
             return w[m].mean(0) if m else torch.zeros(w.shape[1])
-        out["size"] = (mean(lambda a: a.size == "large") - mean(lambda a: a.size == "small")) / 4
-        out["speed"] = (mean(lambda a: a.speed == "fast") - mean(lambda a: a.speed == "slow")) / 4
+        out["size"] = _only(mean(lambda a: a.size == "large") - mean(lambda a: a.size == "small"), "size") / 4
+        out["speed"] = _only(mean(lambda a: a.speed == "fast") - mean(lambda a: a.speed == "slow"), "speed") / 4
         for group in ("color", "background"):
             for v in GROUPS[group]:
-                out[f"{group}-{v}"] = (mean(lambda a, g=group, v=v: getattr(a, g) == v)
-                                       - mean(lambda a, g=group, v=v: getattr(a, g) != v)) / 2
+                out[f"{group}-{v}"] = _only(mean(lambda a, g=group, v=v: getattr(a, g) == v)
+                                            - mean(lambda a, g=group, v=v: getattr(a, g) != v), group) / 2
         out = {k: {"vector": [round(float(x), 6) for x in v], "kind": "label"} for k, v in out.items()}
     for i, v in enumerate(sefa(model.decoder)):
         out[f"sefa{i + 1}"] = {"vector": [round(float(x), 6) for x in v], "kind": "sefa"}

@@ -19,11 +19,14 @@ from .conditioning import attribute_vector, fill_open
 from .device import pick_device
 from .errors import StudioError
 from .modelio import load_module
+from .motion_path import TRAIN_FRAMES, long_path
 from .text.encoder import default_encoder
+from .trajectory import NOISE, TimelineSpec, check_slider, noise_offsets, seed_track, slerp, slider_tracks
 from .text.parser import ParsedPrompt, PromptParser
 from .world.attributes import COND_DIM
 
 MAX_FRAMES = 4096
+LAYER_BLOCK = 16            # frames whose layers decode together (fixed blocks: results never depend on the request)
 
 
 @dataclass
@@ -35,8 +38,12 @@ class Plan:
     parsed: ParsedPrompt
     w: torch.Tensor               # (COND_DIM + z_content,) latent state after sliders
     layers: tuple = ()            # background, alpha, rgb
-    states: torch.Tensor = None   # (T, 3) object path
+    states: torch.Tensor = None   # (1, T, 3) object path
     timings: dict = field(default_factory=dict)
+    ws: torch.Tensor | None = None    # (T, w_dim) per-frame latent when it moves, else None
+    text: torch.Tensor | None = None
+    cache: dict = field(default_factory=dict)    # decoded layers per block of frames
+    torus: bool = False           # the path wraps around the canvas (long, keyframed and looping clips)
 
 
 class VideoModel:
@@ -74,14 +81,37 @@ class VideoModel:
         return torch.from_numpy(default_encoder().encode([prompt])).to(self.device)
 
     # ------------------------------------------------------------------ generation
+    def check_sliders(self, sliders: dict) -> dict:
+        """Known directions with values the model can honour, or StudioError with one sentence."""
+        out = {}
+        for name, value in (sliders or {}).items():
+            if name not in self.directions and name != NOISE:
+                known = ", ".join(self.directions) or "none"
+                raise StudioError(f"unknown direction {name!r}; this model has: {known}")
+            out[name] = check_slider(name, value)
+        return out
+
+    def _content_code(self, seed: int, cond: torch.Tensor) -> torch.Tensor:
+        gen = torch.Generator().manual_seed(int(seed))
+        return self.decoder.sample_content(1, gen, cond=cond[None])[0].cpu()
+
     @torch.inference_mode()
     def plan(self, prompt: str, seed: int = 0, frames: int | None = None, sliders: dict | None = None,
-             values: dict | None = None, start: torch.Tensor | None = None, z_content=None) -> Plan:
+             values: dict | None = None, start: torch.Tensor | None = None, z_content=None,
+             timeline: TimelineSpec | None = None) -> Plan:
+        """The per-clip work. `timeline` (keyframes, loop, noise wander) makes the latent move over
+        time; without it (and within the training length) this is the model's plain clip."""
+        if timeline is not None:
+            frames, sliders = timeline.frames, timeline.sliders
         frames = self.default_frames if frames is None else frames
         if not isinstance(frames, int) or frames < 1:
             raise StudioError(f"frames must be a positive whole number, not {frames}")
         if frames > MAX_FRAMES:
             raise StudioError(f"frames must be at most {MAX_FRAMES}")
+        sliders = self.check_sliders(sliders)
+        spec = timeline or TimelineSpec(frames, self.fps, sliders, seed=int(seed))
+        for k in spec.keys:
+            self.check_sliders(k.sliders)
         t0 = time.perf_counter()
         parsed = self.parse(prompt or "")
         t1 = time.perf_counter()
@@ -94,36 +124,102 @@ class VideoModel:
         zc = self.decoder.sample_content(1, gen, cond=cond[None])[0].cpu() if z_content is None else z_content.cpu()
         zm = torch.randn(1, frames, self.decoder.cfg.z_motion, generator=gen) * self.motion_temperature
         w = torch.cat([cond, zc])
-        for name, value in (sliders or {}).items():
-            if name not in self.directions:
-                known = ", ".join(self.directions) or "none"
-                raise StudioError(f"unknown direction {name!r}; this model has: {known}")
-            w = w + float(value) * self.directions[name]
+        for name, value in sliders.items():
+            if name != NOISE:
+                w = w + float(value) * self.directions[name]
         dev = self.device
-        wb = w[None].to(dev)
         text = self._text(prompt or "")
-        cond_b, zc_b = wb[:, :COND_DIM], wb[:, COND_DIM:]
-        layers = self.decoder.content(cond_b, text)
-        states = self.decoder.path(cond_b, zc_b, zm.to(dev), text,
-                                   None if start is None else start.to(dev)[None])
+        if not spec.animated and frames <= TRAIN_FRAMES:
+            wb = w[None].to(dev)
+            cond_b, zc_b = wb[:, :COND_DIM], wb[:, COND_DIM:]
+            layers = self.decoder.content(cond_b, text)
+            states = self.decoder.path(cond_b, zc_b, zm.to(dev), text, None if start is None else start.to(dev)[None])
+            ws = None
+        else:
+            ws = self._latents(spec, cond, zc if z_content is not None else None, w)
+            wb = ws[:1].to(dev)
+            layers = self.decoder.content(wb[:, :COND_DIM], text)
+            st = None if start is None else start.to(dev)
+            window = self.decoder.path(wb[:, :COND_DIM], wb[:, COND_DIM:], zm[:, :TRAIN_FRAMES].to(dev) if frames >= TRAIN_FRAMES
+                                       else torch.zeros(1, TRAIN_FRAMES, zm.shape[2], device=dev), text,
+                                       None if st is None else st[None])[0]
+            wd = ws.to(dev)
+            states = long_path(self.decoder, wd[:, :COND_DIM], wd[:, COND_DIM:], text, window,
+                               filled.get("motion"), spec.loop, self.resolution, st)
+            if not bool((ws != ws[:1]).any()):
+                ws = None                      # one look for the whole clip: decode its layers once
         t2 = time.perf_counter()
         return Plan(prompt, seed, frames, filled, parsed, w, layers, states,
-                    {"parse_ms": (t1 - t0) * 1e3, "plan_ms": (t2 - t1) * 1e3})
+                    {"parse_ms": (t1 - t0) * 1e3, "plan_ms": (t2 - t1) * 1e3}, ws=ws, text=text,
+                    torus=spec.animated or frames > TRAIN_FRAMES)
+
+    def _latents(self, spec: TimelineSpec, cond: torch.Tensor, fixed_zc, w_static: torch.Tensor) -> torch.Tensor:
+        """(T, w_dim) per-frame latent: the prompt's conditioning, the content code travelling between
+        the keys' seeds by slerp, every direction's track and the noise wander."""
+        T = spec.frames
+        tracks = slider_tracks(spec)
+        seed_a, seed_b, u = seed_track(spec)
+        if fixed_zc is not None and not any(k.seed is not None for k in spec.keys):
+            zc = fixed_zc[None].expand(T, -1).double().numpy()
+        else:
+            codes = {int(s): self._content_code(int(s), cond).double().numpy() for s in set(seed_a) | set(seed_b)}
+            a = np.stack([codes[int(s)] for s in seed_a])
+            b = np.stack([codes[int(s)] for s in seed_b])
+            zc = np.where((seed_a == seed_b)[:, None], a, slerp(a, b, u))
+        w = np.concatenate([np.repeat(cond.double().numpy()[None], T, 0), zc], 1)
+        for name, track in tracks.items():
+            if name != NOISE:
+                w = w + track[:, None] * self.directions[name].double().numpy()[None]
+        if NOISE in tracks:
+            w = w + noise_offsets(spec, self._noise_basis(spec.seed), tracks[NOISE])
+        return torch.from_numpy(w).float()
+
+    def _noise_basis(self, seed: int) -> np.ndarray:
+        """The noise loop wanders along the discovered directions (or random ones in the content code)."""
+        found = [v.double().numpy() for k, v in self.directions.items() if k.startswith("sefa")][:4]
+        if found:
+            return np.stack(found)
+        rng = np.random.default_rng([int(seed), 29])
+        basis = np.zeros((4, COND_DIM + self.z_content))
+        basis[:, COND_DIM:] = np.linalg.qr(rng.standard_normal((self.z_content, 4)))[0].T
+        return basis
 
     @torch.inference_mode()
     def render(self, plan: Plan, indices=None) -> np.ndarray:
-        """uint8 (n, H, W, 3) for the given frame indices (all by default)."""
-        states = plan.states if indices is None else plan.states[:, list(indices)]
-        frames = self.decoder.compose(*plan.layers, states)[0]
+        """uint8 (n, H, W, 3) for the given frame indices (all by default). Frames of a moving latent
+        decode their layers in fixed blocks of the clip, so a frame's pixels never depend on which
+        other frames were asked for with it (the preview, the CLI and the API agree bit for bit)."""
+        idx = list(range(plan.frames)) if indices is None else [int(i) for i in indices]
+        if plan.ws is None:
+            states = plan.states if indices is None else plan.states[:, idx]
+            frames = self.decoder.compose(*plan.layers, states, torus=plan.torus)[0]
+        else:
+            layers = [self._frame_layers(plan, i) for i in idx]
+            bg, alpha, rgb = (torch.cat([lay[j] for lay in layers]) for j in range(3))
+            frames = self.decoder.compose(bg, alpha, rgb, plan.states[0, idx][:, None], torus=True)[:, 0]
         return np.ascontiguousarray((frames.clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy())
 
-    def generate(self, prompt: str, seed: int = 0, frames: int | None = None, sliders: dict | None = None) -> np.ndarray:
-        return self.render(self.plan(prompt, seed, frames, sliders))
+    def _frame_layers(self, plan: Plan, i: int):
+        block = i // LAYER_BLOCK
+        if block not in plan.cache:
+            lo, hi = block * LAYER_BLOCK, min(plan.frames, (block + 1) * LAYER_BLOCK)
+            rows = plan.ws[lo:hi].to(self.device)
+            uniq, inverse = torch.unique(rows, dim=0, return_inverse=True)
+            text = None if plan.text is None else plan.text.expand(len(uniq), -1)
+            bg, alpha, rgb = self.decoder.content(uniq[:, :COND_DIM], text)
+            plan.cache[block] = (bg[inverse], alpha[inverse], rgb[inverse])
+        bg, alpha, rgb = plan.cache[block]
+        j = i - block * LAYER_BLOCK
+        return bg[j:j + 1], alpha[j:j + 1], rgb[j:j + 1]
+
+    def generate(self, prompt: str, seed: int = 0, frames: int | None = None, sliders: dict | None = None,
+                 timeline: TimelineSpec | None = None) -> np.ndarray:
+        return self.render(self.plan(prompt, seed, frames, sliders, timeline=timeline))
 
     # ------------------------------------------------------------------ image to video
     @torch.inference_mode()
     def plan_animation(self, image: np.ndarray, prompt: str = "", seed: int = 0, frames: int | None = None,
-                       sliders: dict | None = None) -> Plan:
+                       sliders: dict | None = None, timeline: TimelineSpec | None = None) -> Plan:
         if self.family != "vae" or self.text_conditioned:
             raise StudioError(f"image-to-video needs a shapes VAE model; {self.name} is a {self.family}")
         from .image_fit import fit_square
@@ -137,14 +233,14 @@ class VideoModel:
         values["motion"] = parsed_motion["motion"]
         values["speed"] = parsed_motion["speed"]
         plan = self.plan("", seed, frames, sliders, values=values, start=enc["states"][0, 0],
-                         z_content=enc["zc_mu"][0])
+                         z_content=enc["zc_mu"][0], timeline=timeline)
         plan.prompt = prompt
         plan.parsed = self.parse(prompt or "")
         return plan
 
     def animate(self, image: np.ndarray, prompt: str = "", seed: int = 0, frames: int | None = None,
-                sliders: dict | None = None) -> np.ndarray:
-        return self.render(self.plan_animation(image, prompt, seed, frames, sliders))
+                sliders: dict | None = None, timeline: TimelineSpec | None = None) -> np.ndarray:
+        return self.render(self.plan_animation(image, prompt, seed, frames, sliders, timeline))
 
 
 def load_model(name_or_path: str = "shapes-vae", device: str = "auto") -> VideoModel:

@@ -133,12 +133,19 @@ class LayeredDecoder(nn.Module):
             rgb = torch.sigmoid(sp[:, 1:])
         return bg, alpha, rgb
 
+    def _start_state(self, e, z_content):
+        o = self.start(e)
+        centre = o[:, :2] + F.softplus(o[:, 2:4]) * torch.tanh(z_content[:, :2])
+        return torch.cat([centre, o[:, 4:5]], 1)
+
+    def start_state(self, cond, z_content, text=None) -> torch.Tensor:
+        """(B, 3): where the path starts: centre from the motion embedding and the content code, log-scale."""
+        return self._start_state(self.motion_emb(self._branch_input("motion", cond, text)), z_content)
+
     def path(self, cond, z_content, z_motion, text=None, start: torch.Tensor | None = None) -> torch.Tensor:
         """Object state per frame (B,T,3): centre x, y in [-1,1] image units and log(diameter/24)."""
         e = self.motion_emb(self._branch_input("motion", cond, text))
-        o = self.start(e)
-        centre = o[:, :2] + F.softplus(o[:, 2:4]) * torch.tanh(z_content[:, :2])
-        state = torch.cat([centre, o[:, 4:5]], 1) if start is None else start
+        state = self._start_state(e, z_content) if start is None else start
         h = torch.tanh(self.h0(torch.cat([e, z_content], 1)))
         states = [state]
         for t in range(1, z_motion.shape[1]):
@@ -147,23 +154,44 @@ class LayeredDecoder(nn.Module):
             states.append(state)
         return torch.stack(states, 1)
 
-    def compose(self, bg, alpha, rgb, states) -> torch.Tensor:
-        """(B,T,3,H,W) frames in [0,1] from the layers and the path."""
+    def compose(self, bg, alpha, rgb, states, torus: bool = False) -> torch.Tensor:
+        """(B,T,3,H,W) frames in [0,1] from the layers and the path. `torus`: the canvas wraps, so an
+        object crossing an edge shows on both sides (long clips wrap their translations)."""
         B, T = states.shape[:2]
         res = self.cfg.res
         s = states.reshape(B * T, 3)
         half = torch.exp(s[:, 2]) * (self.cfg.sprite_res / SPRITE_DIAMETER) * (SPRITE_DIAMETER / res)
-        theta = torch.zeros(B * T, 2, 3, device=s.device, dtype=s.dtype)
+        layer = torch.cat([alpha, rgb], 1).unsqueeze(1).expand(-1, T, -1, -1, -1).reshape(B * T, 4, *alpha.shape[2:])
+        placed = self._place(layer, s[:, 0], s[:, 1], half, res)
+        a, ca = placed[:, :1], placed[:, 1:] * placed[:, :1]
+        if torus:
+            a, ca = a.clone(), ca.clone()
+            for dx, dy in ((1, 0), (0, 1), (1, 1)):
+                near = torch.ones_like(half, dtype=torch.bool)
+                if dx:
+                    near &= s[:, 0].abs() + half > 1
+                if dy:
+                    near &= s[:, 1].abs() + half > 1
+                idx = near.nonzero()[:, 0]
+                if len(idx):
+                    x = s[idx, 0] - dx * 2 * torch.sign(s[idx, 0])
+                    y = s[idx, 1] - dy * 2 * torch.sign(s[idx, 1])
+                    extra = self._place(layer[idx], x, y, half[idx], res)
+                    a[idx] = a[idx] + extra[:, :1]
+                    ca[idx] = ca[idx] + extra[:, 1:] * extra[:, :1]
+            a = a.clamp(max=1)
+        frames = bg.unsqueeze(1) * (1 - a.view(B, T, 1, res, res)) + ca.view(B, T, 3, res, res)
+        return frames
+
+    @staticmethod
+    def _place(layer, x, y, half, res):
+        theta = torch.zeros(len(x), 2, 3, device=x.device, dtype=x.dtype)
         theta[:, 0, 0] = 1 / half
         theta[:, 1, 1] = 1 / half
-        theta[:, 0, 2] = -s[:, 0] / half
-        theta[:, 1, 2] = -s[:, 1] / half
-        layer = torch.cat([alpha, rgb], 1).unsqueeze(1).expand(-1, T, -1, -1, -1).reshape(B * T, 4, *alpha.shape[2:])
-        grid = F.affine_grid(theta, (B * T, 4, res, res), align_corners=False)
-        placed = F.grid_sample(layer, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
-        a, c = placed[:, :1], placed[:, 1:]
-        frames = bg.unsqueeze(1) * (1 - a.view(B, T, 1, res, res)) + (c * a).view(B, T, 3, res, res)
-        return frames
+        theta[:, 0, 2] = -x / half
+        theta[:, 1, 2] = -y / half
+        grid = F.affine_grid(theta, (len(x), layer.shape[1], res, res), align_corners=False)
+        return F.grid_sample(layer, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
 
     def forward(self, cond, z_content, z_motion, text=None, start=None):
         bg, alpha, rgb = self.content(cond, text)
