@@ -11,4 +11,4 @@ fi
 .venv/bin/python -c "import torch" 2>/dev/null || .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "is ignored" || true
 .venv/bin/python -c "import torch" 
 .venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "is ignored" || true
-.venv/bin/python -c "import studio.cli, PySide6, cv2, moviepy, pytestqt" 
+.venv/bin/python -c "import studio.cli, PySide6, cv2, platformdirs, pytestqt" 

@@ -27,6 +27,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     ap.add_argument("--screenshot", metavar="PATH", help="generate the clip, save a PNG of the window and exit")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds --screenshot waits for the clip")
+    ap.add_argument("--train", type=float, metavar="SECONDS",
+                    help="with --screenshot: train a tiny model in the Training panel for SECONDS first")
     ap.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
     ap.add_argument("-v", "--verbose", action="store_true", help="log timings and engine events")
     return ap.parse_args(argv)
@@ -47,10 +49,12 @@ def _excepthook(window_ref):
 class Screenshot:
     """Waits for the first complete clip (or a failure), saves the window as a PNG and quits."""
 
-    def __init__(self, app, window, path: str, timeout: float):
+    def __init__(self, app, window, path: str, timeout: float, train: float | None = None, scratch: str = ""):
         from PySide6.QtCore import QTimer
         self.app, self.window, self.path = app, window, path
         self.code = None
+        self.train, self.scratch = train, scratch
+        timeout += train or 0
         window.clipReady.connect(self._ready)
         window.engineFailed.connect(self._failed)
         window.noModels.connect(lambda: self._failed("start", "no model is installed"))
@@ -60,6 +64,10 @@ class Screenshot:
         from PySide6.QtCore import QTimer
         if self.code is None:
             self.code = 0
+            if self.train:
+                from .ui.training_panel import demo_run
+                demo_run(self.window, self.train, self.scratch, lambda: self._finish(0, ""))
+                return
             QTimer.singleShot(300, lambda: self._finish(0, ""))      # let the last frames paint
 
     def _failed(self, kind, message):
@@ -147,7 +155,8 @@ def main(argv=None) -> int:
     sys.excepthook = _excepthook(weakref.ref(window))
     window.exit_fast = True
     app.aboutToQuit.connect(lambda: engine.shutdown(2000, then_wait=False))
-    window.screenshot = Screenshot(app, window, args.screenshot, args.timeout) if args.screenshot else None
+    window.screenshot = (Screenshot(app, window, args.screenshot, args.timeout, args.train, scratch)
+                         if args.screenshot else None)
     window.show()
     code = app.exec()
     clean = engine.shutdown(2000, then_wait=False)

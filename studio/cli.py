@@ -113,22 +113,23 @@ def cmd_models(args) -> int:
 
 
 def cmd_train(args) -> int:
-    from .engine.train import TrainConfig, Trainer
+    from .engine.train import TrainConfig, run_training
     _positive("--steps", args.steps)
     cfg = TrainConfig(data=args.data, family=args.family, out=args.out, steps=args.steps, minutes=args.minutes,
                       batch=args.batch, frames=args.frames, lr=args.lr, seed=args.seed, device=args.device,
-                      resume=args.resume, init_from=args.init_from, tiny=args.tiny,
+                      resume=args.resume, init_from=args.init_from, tiny=args.tiny, resolution=args.resolution,
                       sample_every=args.sample_every, checkpoint_minutes=args.checkpoint_minutes,
                       path_minutes=args.path_minutes)
-    trainer = Trainer(cfg, log=lambda s: print(s, file=sys.stderr))
-    result = trainer.run()
-    if cfg.data == "shapes" or trainer.model.cfg.decoder.text_dim:
-        from .engine import load_model
-        from .engine.directions import compute_directions
-        from .engine.modelio import update_card
-        update_card(Path(cfg.out), directions=compute_directions(load_model(cfg.out, "cpu")))
-    print(f"trained {result['steps']} steps in {result['seconds']:.0f} s; model in {cfg.out} "
-          f"(logs, samples and checkpoint in {Path(cfg.out) / 'train'})")
+    result = run_training(cfg, log=lambda s: print(s, file=sys.stderr))
+    if int(os.environ.get("RANK", "0")):
+        return 0                                   # a torchrun worker other than rank 0 writes nothing
+    workers = f" on {result['world_size']} workers" if result["world_size"] > 1 else ""
+    if result["paused"]:
+        print(f"paused at step {result['steps']}{workers}; checkpoint in {Path(cfg.out) / 'train'} "
+              f"(continue with --resume)")
+    else:
+        print(f"trained {result['steps']} steps in {result['seconds']:.0f} s{workers}; model in {cfg.out} "
+              f"(logs, samples and checkpoint in {Path(cfg.out) / 'train'})")
     return 0
 
 
@@ -148,17 +149,62 @@ def cmd_export(args) -> int:
     from .engine import load_model
     from .project import Project
     out = _prepare_out(args.out)
+    from .rendering import render_project
     proj = Project.load(args.project)
     m = load_model(proj.model, args.device)
-    frames = m.render(m.plan(proj.prompt, proj.seed, proj.frames, proj.sliders))
+    frames = render_project(m, proj)
     _write(frames, out, proj.fps, args)
-    print(f"wrote {out} from {args.project}")
+    keys = f", {len(proj.keyframes)} keyframes" if proj.keyframes else ""
+    print(f"wrote {out} from {args.project} ({len(frames)} frames{keys}{', loop' if proj.loop else ''})")
+    return 0
+
+
+def cmd_lesson(args) -> int:
+    """A lesson script (or a project's lesson) becomes one captioned, chaptered video."""
+    import signal
+
+    from .lesson import read_script, render_lesson
+    from .media.writer import Cancelled, ExportSettings
+    _positive("--fps", args.fps)
+    model, fps = args.model, args.fps
+    if args.script.lower().endswith(".lstudio"):
+        from .engine.errors import StudioError
+        from .project import Project
+        proj = Project.load(args.script)
+        lesson, model, fps = proj.lesson, model or proj.model, fps or proj.fps
+        if not lesson.shots:
+            raise StudioError(f"{args.script} has no lesson shots; add clips to its lesson in the app first")
+    else:
+        lesson = read_script(args.script)
+    shown = [-1]
+
+    def progress(done, total):
+        if args.progress and done * 100 // total != shown[0]:
+            shown[0] = done * 100 // total
+            print(f"progress {done}/{total}", flush=True)
+
+    def stop(_signum, _frame):
+        raise Cancelled()
+    previous = signal.signal(signal.SIGTERM, stop)         # the app's Cancel: stop and clean up
+    try:
+        r = render_lesson(lesson, args.out, model or DEFAULT_MODEL,
+                          ExportSettings(args.size, args.fit, args.scaling, fps), args.title_seconds,
+                          args.burn_in, args.narrate, args.device, progress, where=args.script)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    extra = f" + {', '.join(p.name for p in r.sidecars)}" if r.sidecars else ""
+    n = len(lesson.shots)
+    print(f"wrote {r.path}{extra} ({n} shot{'s' * (n != 1)}, {r.seconds:.2f} s, {r.width}x{r.height} @ {r.fps} fps, "
+          f"{r.chapters} chapters, {r.cues} captions{', narrated' if r.narrated else ''})")
     return 0
 
 
 def cmd_bench(args) -> int:
     from .engine.bench import run_bench
     figures = run_bench(args.model, threads=args.threads)
+    if args.worker:
+        from .worker_bench import run_worker_bench      # the one bench that runs the Qt engine thread
+        figures.update(run_worker_bench(args.model))
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
@@ -212,6 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--init-from", default=None, help="GAN: start the generator from this VAE")
     t.add_argument("--tiny", action="store_true", help="a very small network (tests)")
+    t.add_argument("--resolution", type=int, default=64, help="footage: 32, 64 or 128 pixels square")
+    t.add_argument("--threads", type=int, default=None, help="torch CPU threads per worker")
     t.add_argument("--sample-every", type=int, default=250)
     t.add_argument("--checkpoint-minutes", type=float, default=3.0)
     t.add_argument("--path-minutes", type=float, default=0.0,
@@ -228,15 +276,30 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("project")
     x.add_argument("--device", default="auto")
     _add_output_options(x)
+    le = sub.add_parser("lesson", help="a lesson script becomes one captioned, chaptered video")
+    le.add_argument("script", help="a lesson script (# Title, then `seconds | prompt | caption` lines) "
+                                   "or a .lstudio project holding a lesson")
+    le.add_argument("--out", required=True, help=".mp4 or .webm (+ .srt and .vtt beside it), or .npy frames")
+    le.add_argument("--model", default=None, help=f"default: the project's model, else {DEFAULT_MODEL}")
+    le.add_argument("--size", default="720p", help="native, 256, 512, 720p or 1080p")
+    le.add_argument("--fit", default="letterbox", choices=["letterbox", "crop"])
+    le.add_argument("--scaling", default="smooth", choices=["smooth", "pixel"])
+    le.add_argument("--fps", type=int, default=None)
+    le.add_argument("--title-seconds", type=float, default=2.0, help="how long the title card shows")
+    le.add_argument("--burn-in", action="store_true", help="also draw the captions into the picture")
+    le.add_argument("--narrate", action="store_true", help="speak the captions (needs espeak-ng)")
+    le.add_argument("--device", default="auto")
+    le.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
     b = sub.add_parser("bench", help="speed figures")
     b.add_argument("--model", default=DEFAULT_MODEL)
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--json", action="store_true")
+    b.add_argument("--worker", action="store_true", help="also time slider drags and scrubs through the engine worker")
     return ap
 
 
 COMMANDS = {"generate": cmd_generate, "animate": cmd_animate, "models": cmd_models, "train": cmd_train,
-            "eval": cmd_eval, "export": cmd_export, "bench": cmd_bench}
+            "eval": cmd_eval, "export": cmd_export, "lesson": cmd_lesson, "bench": cmd_bench}
 
 
 def main(argv=None) -> int:

@@ -29,6 +29,7 @@ EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
 EXPORT_SIZES = ("native", "256", "512", "720p", "1080p")
 EXPORT_FITS = ("letterbox", "crop")
 EXPORT_SCALINGS = ("pixel", "smooth")
+MAX_SECONDS = 86400.0        # a keyframe time or a lesson shot's length beyond a day is a malformed file
 
 
 class _Invalid(ValueError):
@@ -89,7 +90,7 @@ class Project:
             raise _Invalid("its version is missing")
         if version not in READS:
             newer = " (it was written by a newer Latent Studio)" if version > VERSION else ""
-            raise _Invalid(f"it has project version {version}{newer}, and this app reads versions "
+            raise _Invalid(f"it has project version {_shown(version)}{newer}, and this app reads versions "
                            f"{READS[0]} to {READS[-1]}")
         return cls(
             model=_text(d, "model", required=True),
@@ -100,7 +101,7 @@ class Project:
             sliders=_sliders(d.get("sliders", {}), "sliders"),
             keyframes=[_keyframe(k, i) for i, k in enumerate(_list(d, "keyframes"))],
             export=_export(d.get("export", {})),
-            seed_locked=bool(d.get("seed_locked", True)),
+            seed_locked=_bool(d, "seed_locked", True),
             loop=_bool(d, "loop"),
             noise_period=_float(d, "noise_period", 2.0, 0.125, 600.0),
             lesson=_lesson(d.get("lesson", {})),
@@ -150,6 +151,8 @@ class Project:
             raise StudioError(f"{path} is not a valid project: it is not UTF-8 text") from None
         except json.JSONDecodeError as e:
             raise StudioError(f"{path} is not a valid project: it is not valid JSON (line {e.lineno})") from None
+        except RecursionError:
+            raise StudioError(f"{path} is not a valid project: it is nested too deeply") from None
         try:
             return cls.from_dict(doc)
         except _Invalid as e:
@@ -167,8 +170,19 @@ def _is_int(v) -> bool:
     return isinstance(v, int) and not isinstance(v, bool)
 
 
+def _shown(v) -> str:
+    """A value quoted in a message: its JSON-like repr, cut short (a huge value stays one short sentence)."""
+    text = repr(v)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
 def _is_number(v) -> bool:
-    return (isinstance(v, (int, float)) and not isinstance(v, bool)) and math.isfinite(v)
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:                          # an integer too large for a float (10**400)
+        return False
 
 
 def _text(d: dict, key: str, default: str | None = None, required: bool = False) -> str:
@@ -179,6 +193,10 @@ def _text(d: dict, key: str, default: str | None = None, required: bool = False)
     v = d[key]
     if not isinstance(v, str) or (required and not v.strip()):
         raise _Invalid(f"its {key} must be {'a non-empty' if required else 'a'} string")
+    try:
+        v.encode("utf-8")
+    except UnicodeEncodeError:                    # a lone surrogate ("\ud800") could never be saved again
+        raise _Invalid(f"its {key} is not valid Unicode text") from None
     return v
 
 
@@ -186,10 +204,10 @@ def _int(d: dict, key: str, default: int, lo: int, hi: int) -> int:
     return _ranged(d, key, default, lo, hi, _is_int, "a whole number")
 
 
-def _bool(d: dict, key: str) -> bool:
-    v = d.get(key, False)
+def _bool(d: dict, key: str, default: bool = False) -> bool:
+    v = d.get(key, default)
     if not isinstance(v, bool):
-        raise _Invalid(f"its {key} must be true or false, not {v!r}")
+        raise _Invalid(f"its {key} must be true or false, not {_shown(v)}")
     return v
 
 
@@ -200,7 +218,7 @@ def _float(d: dict, key: str, default: float, lo: float, hi: float) -> float:
 def _ranged(d: dict, key: str, default, lo, hi, kind, what: str):
     v = d.get(key, default)
     if not kind(v) or not lo <= v <= hi:
-        raise _Invalid(f"its {key} must be {what} from {lo:g} to {hi:g}, not {v!r}")
+        raise _Invalid(f"its {key} must be {what} from {lo:g} to {hi:g}, not {_shown(v)}")
     return v
 
 
@@ -216,7 +234,7 @@ def _sliders(v, where: str) -> dict[str, float]:
         raise _Invalid(f"its {where} must be an object of direction names and numbers")
     for name, value in v.items():
         if not _is_number(value):
-            raise _Invalid(f"its {where} value for {name!r} must be a number, not {value!r}")
+            raise _Invalid(f"its {where} value for {_shown(name)} must be a number, not {_shown(value)}")
         try:
             check_slider(name, value)
         except StudioError as e:
@@ -228,14 +246,14 @@ def _keyframe(k, i: int) -> Keyframe:
     if not isinstance(k, dict):
         raise _Invalid(f"its keyframe {i + 1} must be an object")
     t = k.get("time")
-    if not _is_number(t) or t < 0:
-        raise _Invalid(f"its keyframe {i + 1} needs a time of zero or more seconds")
+    if not _is_number(t) or not 0 <= t <= MAX_SECONDS:
+        raise _Invalid(f"its keyframe {i + 1} needs a time from 0 to {MAX_SECONDS:g} seconds, not {_shown(t)}")
     easing = k.get("easing", "linear")
-    if easing not in EASINGS:
-        raise _Invalid(f"its keyframe {i + 1} has an unknown easing {easing!r}; use {', '.join(EASINGS)}")
+    if not isinstance(easing, str) or easing not in EASINGS:
+        raise _Invalid(f"its keyframe {i + 1} has an unknown easing {_shown(easing)}; use {', '.join(EASINGS)}")
     seed = k.get("seed")
     if seed is not None and (not _is_int(seed) or not 0 <= seed <= 2**63 - 1):
-        raise _Invalid(f"its keyframe {i + 1} seed must be a whole number of zero or more, not {seed!r}")
+        raise _Invalid(f"its keyframe {i + 1} seed must be a whole number of zero or more, not {_shown(seed)}")
     return Keyframe(float(t), _sliders(k.get("sliders", {}), f"keyframe {i + 1} sliders"), easing, seed)
 
 
@@ -246,12 +264,12 @@ def _export(e) -> ExportOptions:
     for key, allowed in (("format", EXPORT_FORMATS), ("size", EXPORT_SIZES), ("fit", EXPORT_FITS),
                          ("scaling", EXPORT_SCALINGS)):
         v = e.get(key, getattr(out, key))
-        if v not in allowed:
-            raise _Invalid(f"its export {key} {v!r} is unknown; use {', '.join(allowed)}")
+        if not isinstance(v, str) or v not in allowed:
+            raise _Invalid(f"its export {key} {_shown(v)} is unknown; use {', '.join(allowed)}")
         setattr(out, key, v)
     fps = e.get("fps")
     if fps is not None and (not _is_int(fps) or not 1 <= fps <= 120):
-        raise _Invalid(f"its export fps must be a whole number from 1 to 120, not {fps!r}")
+        raise _Invalid(f"its export fps must be a whole number from 1 to 120, not {_shown(fps)}")
     out.fps = fps
     return out
 
@@ -266,9 +284,12 @@ def _lesson(v) -> Lesson:
         if not isinstance(sd, dict):
             raise _Invalid(f"its lesson shot {i + 1} must be an object")
         seconds = sd.get("seconds")
-        if not _is_number(seconds) or seconds <= 0:
-            raise _Invalid(f"its lesson shot {i + 1} needs a length of more than 0 seconds")
+        if not _is_number(seconds) or not 0 < seconds <= MAX_SECONDS:
+            raise _Invalid(f"its lesson shot {i + 1} needs a length of more than 0 and at most "
+                           f"{MAX_SECONDS:g} seconds")
         shots.append(Shot(float(seconds), _text(sd, "prompt", default=""), _text(sd, "caption", default=""),
-                          _int(sd, "seed", 0, 0, 2**63 - 1), _sliders(sd.get("sliders", {}), f"lesson shot {i + 1} sliders"),
-                          [_keyframe(k, j) for j, k in enumerate(_list(sd, "keyframes"))], _int(sd, "line", 0, 0, 2**31)))
+                          _int(sd, "seed", 0, 0, 2**63 - 1),
+                          _sliders(sd.get("sliders", {}), f"lesson shot {i + 1} sliders"),
+                          [_keyframe(k, j) for j, k in enumerate(_list(sd, "keyframes"))],
+                          _int(sd, "line", 0, 0, 2**31)))
     return Lesson(title, shots)

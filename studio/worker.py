@@ -17,6 +17,7 @@ The engine (and torch) is imported on this thread, so that the window appears be
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import itertools
 import logging
@@ -25,7 +26,7 @@ import re
 import threading
 import time
 import traceback
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -45,15 +46,41 @@ class RenderRequest:
     visible: int = 0                        # the frame the user is looking at: rendered first
     image_path: str = ""                    # a still to animate (image to video), or ""
     id: int = 0
+    timeline: tuple = ()                    # frozen TimelineSpec parts: (fps, loop, noise_period, keys); () = none
 
     @staticmethod
-    def make(prompt: str, seed: int, frames: int, sliders: dict, visible: int = 0, image_path: str = ""):
-        kept = tuple(sorted((k, round(float(v), 4)) for k, v in sliders.items() if abs(v) > 1e-6))
-        return RenderRequest(prompt, int(seed), int(frames), kept, max(0, min(int(visible), frames - 1)), image_path)
+    def make(prompt: str, seed: int, frames: int, sliders: dict, visible: int = 0, image_path: str = "",
+             timeline=None):
+        """`timeline`: a TimelineSpec (keys, loop, noise loop), or None for a still look."""
+        kept = tuple(sorted((k, float(v)) for k, v in sliders.items() if v != 0))
+        frozen = ()
+        if timeline is not None and timeline.animated:
+            keys = tuple((k.time, tuple(sorted(k.sliders.items())), k.easing, k.seed) for k in timeline.keys)
+            frozen = (int(timeline.fps), bool(timeline.loop), float(timeline.noise_period), keys)
+        return RenderRequest(prompt, int(seed), int(frames), kept, max(0, min(int(visible), frames - 1)), image_path,
+                             0, frozen)
+
+    @staticmethod
+    def from_project(project, visible: int = 0, image_path: str = "") -> "RenderRequest":
+        """The request that draws a project document exactly as `studio export` does."""
+        return RenderRequest.make(project.prompt, project.seed, project.frames, project.sliders, visible, image_path,
+                                  project.timeline())
+
+    def with_id(self, rid: int) -> "RenderRequest":
+        return replace(self, id=rid)
+
+    def spec(self):
+        """The TimelineSpec this request renders (None without keys, loop or noise)."""
+        if not self.timeline:
+            return None
+        from studio.engine.trajectory import Key, TimelineSpec
+        fps, loop, period, keys = self.timeline
+        return TimelineSpec(self.frames, fps, dict(self.sliders), [Key(t, dict(sl), e, sd) for t, sl, e, sd in keys],
+                            loop, self.seed, period)
 
     def key(self) -> tuple:
         """What the frames depend on (not the id nor the visible frame)."""
-        return (self.prompt, self.seed, self.frames, self.sliders, self.image_path)
+        return (self.prompt, self.seed, self.frames, self.sliders, self.image_path, self.timeline)
 
 
 @dataclass(frozen=True)
@@ -65,6 +92,8 @@ class ExportRequest:
     scaling: str = "pixel"
     fps: int = 8
     id: int = 0
+    title: str = ""                         # drawn over the first second (lesson videos)
+    caption: str = ""                       # drawn along the bottom
 
 
 @dataclass
@@ -112,6 +141,7 @@ class EngineWorker(QObject):
         self._export_cancel = threading.Event()
         self._render_cancel = threading.Event()
         self._last_clip = None                 # (key, frames) of the last complete render
+        self._partial = None                   # (key, plan, frames, drawn mask) of the clip being drawn
         self._warmed = not warm_encoder
         self._threads_set = False
         self._rendered = False             # the encoder warms up only after a first clip
@@ -204,7 +234,7 @@ class EngineWorker(QObject):
         finally:
             self.loading = False
         self.model = m
-        self._last_clip = None
+        self._last_clip = self._partial = None
         gc.freeze()                            # long-lived model objects: keep them out of GC passes
         info = {"name": m.name, "family": m.family, "fps": m.fps, "frames": m.default_frames,
                 "resolution": m.resolution, "directions": list(m.directions), "card": m.card,
@@ -243,11 +273,11 @@ class EngineWorker(QObject):
         self.loading = self._needs_encoder(req.prompt)      # the first unknown word loads the encoder
         if self.loading:
             self.status.emit("Loading the text encoder…")
-        sliders = dict(req.sliders)
+        sliders, spec = dict(req.sliders), req.spec()
         try:
             if req.image_path:
-                return m.plan_animation(_read_image(req.image_path), req.prompt, req.seed, req.frames, sliders)
-            return m.plan(req.prompt, req.seed, req.frames, sliders)
+                return m.plan_animation(_read_image(req.image_path), req.prompt, req.seed, req.frames, sliders, spec)
+            return m.plan(req.prompt, req.seed, req.frames, sliders, timeline=spec)
         finally:
             self.loading = False
 
@@ -262,17 +292,25 @@ class EngineWorker(QObject):
                                             "cached": True})
             return
         self.status.emit("Rendering…")
-        plan = self._plan(req)
+        if self._partial is not None and self._partial[0] == req.key():
+            _key, plan, out, have = self._partial        # the same clip, asked again (a scrub): keep what is drawn
+        else:
+            plan = self._plan(req)
+            out = np.zeros((req.frames, self.model.resolution, self.model.resolution, 3), np.uint8)
+            have = np.zeros(req.frames, bool)
+            self._partial = (req.key(), plan, out, have)
         if self._superseded():
             return self._abandon(req)
         parse = self._parse_result(req.prompt, plan.parsed)
         n = req.frames
         self.clipStarted.emit(req.id, n, parse)
-        order = list(range(req.visible, n)) + list(range(req.visible))
-        out = np.zeros((n, self.model.resolution, self.model.resolution, 3), np.uint8)
+        if have.any():
+            drawn = np.nonzero(have)[0].tolist()
+            self.framesReady.emit(req.id, drawn, out[drawn])
+        order = [i for i in list(range(req.visible, n)) + list(range(req.visible)) if not have[i]]
         first_ms = None
         done, chunk = 0, 1
-        while done < n:
+        while done < len(order):
             if self._superseded():
                 return self._abandon(req)      # a newer request (or a cancel, or shutdown) wins
             idx = order[done:done + chunk]
@@ -280,18 +318,20 @@ class EngineWorker(QObject):
             frames = self.model.render(plan, indices=idx)
             dt = time.perf_counter() - t
             out[idx] = frames
+            have[idx] = True
             done += len(idx)
             if first_ms is None:
                 first_ms = (time.perf_counter() - t0) * 1e3
             self.framesReady.emit(req.id, idx, frames)
-            self.progress.emit(req.id, done, n)
+            self.progress.emit(req.id, n - len(order) + done, n)
             per_frame = max(dt / len(idx), 1e-5)
             chunk = int(max(1, min(MAX_CHUNK, CHUNK_SECONDS / per_frame)))
             QThread.yieldCurrentThread()       # let the UI thread take the GIL between chunks
         total_ms = (time.perf_counter() - t0) * 1e3
         self._last_clip = (req.key(), out, parse)
+        self._partial = None
         self._rendered = True
-        self.clipFinished.emit(req.id, {"first_ms": first_ms, "total_ms": total_ms, "cached": False,
+        self.clipFinished.emit(req.id, {"first_ms": first_ms or 0.0, "total_ms": total_ms, "cached": False,
                                         **plan.timings})
 
     def _abandon(self, req: RenderRequest) -> None:
@@ -310,8 +350,9 @@ class EngineWorker(QObject):
                 self.exportCancelled.emit(req.id)
                 return
         settings = ExportSettings(size=req.size, fit=req.fit, scaling=req.scaling, fps=req.fps)
+        from studio.media.overlay import text_overlay
         try:
-            path = write_clip(frames, req.path, settings,
+            path = write_clip(frames, req.path, settings, overlay=text_overlay(req.title, req.caption, n, req.fps),
                               progress=lambda done, _t: self.progress.emit(req.id, offset + done, total),
                               cancelled=self._export_cancel.is_set)
         except Cancelled:
@@ -497,13 +538,12 @@ class Engine(QObject):
         return rid
 
     def render(self, req: RenderRequest) -> RenderRequest:
-        req = RenderRequest(req.prompt, req.seed, req.frames, req.sliders, req.visible, req.image_path,
-                            self._next("render"))
+        req = req.with_id(self._next("render"))
         self._post("render", req)
         return req
 
     def export(self, req: ExportRequest) -> ExportRequest:
-        req = ExportRequest(req.render, req.path, req.size, req.fit, req.scaling, req.fps, self._next("export"))
+        req = dataclasses.replace(req, id=self._next("export"))
         self._post("export", req)
         return req
 

@@ -76,3 +76,110 @@ def test_train_on_real_footage(tmp_path, real_data):
     assert card["data"]["skipped"][0][0] == "corrupted.mp4"
     m = load_model(str(tmp_path / "footage"), device="cpu")
     assert m.generate("a street with bikes", seed=0, frames=5).shape == (5, 64, 64, 3)
+
+
+# ---------------------------------------------------------------- the job seen from outside (training_job)
+
+import os  # noqa: E402
+import signal  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from studio import training_job as job  # noqa: E402
+
+
+def _write_video(path: Path, frames: int, size: int = 48):
+    import cv2
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 8, (size, size))
+    for i in range(frames):
+        img = np.zeros((size, size, 3), np.uint8)
+        img[:, (i * 2) % size] = 255
+        w.write(img)
+    w.release()
+
+
+def test_folder_check_lists_used_and_skipped_videos(tmp_path):
+    _write_video(tmp_path / "walk.mp4", 40)
+    (tmp_path / "walk.txt").write_text("a white line moving right")
+    _write_video(tmp_path / "short.mp4", 10)
+    (tmp_path / "broken.mp4").write_bytes(b"not a video at all" * 100)
+    (tmp_path / "notes.pdf").write_bytes(b"%PDF")
+    report = job.check_folder(tmp_path, frames=16)
+    assert report.used == [("walk.mp4", 40, "a white line moving right")]
+    why = dict(report.skipped)
+    assert set(why) == {"short.mp4", "broken.mp4", "notes.pdf"}
+    assert why["short.mp4"] == "only 10 frames, fewer than the 31 a clip needs"
+    assert why["notes.pdf"] == "not a video file"
+    assert report.summary() == "1 video will be used, 3 skipped."
+    with pytest.raises(StudioError, match="is not a folder"):
+        job.check_folder(tmp_path / "missing")
+
+
+def test_log_reader_takes_whole_lines_as_they_arrive(tmp_path):
+    path = tmp_path / "log.jsonl"
+    reader = job.LogReader(path)
+    assert reader.read() == []                               # no file yet
+    path.write_text('{"step": 1, "seconds": 0.1, "world_size": 1, "loss": 2.0}\n{"step": 2, "sec')
+    assert [r["step"] for r in reader.read()] == [1]
+    with open(path, "a") as f:
+        f.write('onds": 0.2, "world_size": 1, "loss": 1.5, "sample": "samples/step_000002.png"}\n')
+    recs = reader.read()
+    assert [r["step"] for r in recs] == [2] and job.losses(recs[0]) == {"loss": 1.5}
+    path.write_text('{"step": 1, "seconds": 0.1, "loss": 3.0}\n')   # a new run: read afresh
+    assert [r["loss"] for r in reader.read()] == [3.0]
+
+
+def test_commands_for_one_and_many_workers():
+    one = job.command(job.JobSpec(out="m/x", steps=10, tiny=True, threads=1, nice=0), python="py")
+    assert one[:4] == ["py", "-m", "studio", "train"] and "--tiny" in one and "--resolution" not in one
+    many = job.command(job.JobSpec(out="m/x", data="/v", minutes=2.5, workers=2, resume=True, nice=0), python="py")
+    assert many[:6] == ["py", "-m", "torch.distributed.run", "--standalone", "--nproc_per_node=2", "-m"]
+    assert many[-1] == "--resume" and ["--minutes", "2.5"] == many[many.index("--minutes"):][:2]
+    assert ["--resolution", "64"] == many[many.index("--resolution"):][:2]
+    if sys.platform != "win32":
+        assert job.command(job.JobSpec(out="m/x", steps=1), python="py")[:4] == ["nice", "-n", "10", "py"]
+
+
+def test_failure_sentences(tmp_path):
+    s = job.failure_sentence("train vae: 3%\rerror: no usable video in /x (a.mp4: no frame could be decoded)\n",
+                             2, tmp_path)
+    assert s == ("Training stopped: no usable video in /x (a.mp4: no frame could be decoded); "
+                 "no checkpoint had been written yet.")
+    _run(tmp_path, "m", family="vae", steps=2)
+    s = job.failure_sentence("Traceback (most recent call last):\n  ...\nRuntimeError: boom\n", 1, tmp_path / "m")
+    assert s.startswith("Training stopped with an internal error (RuntimeError: boom); the last checkpoint (step 2)")
+    assert job.failure_sentence("", None, tmp_path / "m").startswith("The training process was killed;")
+    assert s.count(".") == 1 and s.endswith(".")
+
+
+def test_resolution_for_footage_only(tmp_path):
+    with pytest.raises(StudioError, match="64x64"):
+        Trainer(TrainConfig(out=str(tmp_path / "x"), steps=1, tiny=True, resolution=32))
+    with pytest.raises(StudioError, match="one of 32, 64, 128"):
+        Trainer(TrainConfig(out=str(tmp_path / "x"), steps=1, tiny=True, data=str(tmp_path), resolution=48))
+
+
+def test_sigterm_pauses_with_a_checkpoint_and_resume_continues(tmp_path):
+    out = tmp_path / "sig"
+    cmd = [sys.executable, "-m", "studio", "train", "--data", "shapes", "--family", "vae", "--out", str(out),
+           "--batch", "4", "--frames", "8", "--tiny", "--sample-every", "0", "--threads", "1"]
+    root = Path(__file__).resolve().parents[1]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    p = subprocess.Popen(cmd + ["--steps", "100000"], cwd=root, env=env, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    log = out / "train" / "log.jsonl"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (log.is_file() and log.read_text().count("\n") >= 3):
+        time.sleep(0.1)
+    p.send_signal(signal.SIGTERM)
+    stdout, stderr = p.communicate(timeout=60)
+    assert p.returncode == 0, stderr[-1500:]
+    assert "paused at step" in stdout
+    paused = job.checkpoint_step(out)
+    assert paused == len(log.read_text().splitlines()) and paused >= 3
+    r = subprocess.run(cmd + ["--steps", str(paused + 2), "--resume"], cwd=root, env=env, capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-1500:]
+    assert [json.loads(x)["step"] for x in log.read_text().splitlines()] == list(range(1, paused + 3))

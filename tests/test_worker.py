@@ -128,3 +128,32 @@ def test_cancel_render_stops_it_and_the_next_one_runs(engine, qtbot):
     assert 0 < done < 4096
     with qtbot.waitSignal(engine.clipFinished, timeout=30000):
         engine.render(RenderRequest.make(PROMPT, 0, 8, {}))
+
+
+def test_a_keyframed_project_previews_as_it_exports(engine, qtbot):
+    from studio.project import Keyframe, Project
+    from studio.rendering import render_project
+    p = Project(model="tiny-vae", prompt=PROMPT, seed=4, frames=40, fps=8, loop=True, sliders={"noise": 0.7},
+                keyframes=[Keyframe(0.0, {"size": -1.0}, "ease-out", seed=4), Keyframe(2.5, {"size": 1.2}, "hold", seed=8)])
+    got = Collector(engine)
+    with qtbot.waitSignal(engine.clipFinished, timeout=30000):
+        req = engine.render(RenderRequest.from_project(p, visible=23))
+    assert got.chunks[0][1] == [23]
+    assert np.array_equal(got.clip(req.id, 40), render_project(engine.worker.model, p))
+
+
+def test_a_scrub_during_a_render_keeps_the_plan_and_draws_the_new_frame_first(engine, qtbot):
+    from studio.project import Keyframe, Project
+    p = Project(model="tiny-vae", prompt=PROMPT, seed=1, frames=600, fps=8,
+                keyframes=[Keyframe(0.0, {"size": -1.0}), Keyframe(70.0, {"size": 1.0})])
+    got = Collector(engine)
+    first = engine.render(RenderRequest.from_project(p, visible=0))
+    qtbot.waitUntil(lambda: any(r == first.id for r, _, _ in got.chunks), timeout=30000)
+    second = engine.render(RenderRequest.from_project(p, visible=500))
+    qtbot.waitUntil(lambda: bool(got.finished) and got.finished[-1][0] == second.id, timeout=30000)
+    mine = [idx for r, idx, _ in got.chunks if r == second.id]
+    kept, drawn = mine[0], mine[1:]
+    assert 0 in kept and 500 not in kept                  # the frames drawn before the scrub are shown again at once
+    assert drawn[0] == [500]                              # then the frame under the playhead
+    new = [i for idx in drawn for i in idx]
+    assert not set(new) & set(kept) and sorted(kept + new) == list(range(600))   # nothing is drawn twice

@@ -66,6 +66,11 @@ def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
     parse_ms = _median_ms(lambda: m.parse(f"a crimson {novel(2)} gliding westward at dusk"))
     known_ms = _median_ms(lambda: m.parse(BENCH_PROMPT))
     clip_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 16))
+    from .trajectory import Key, TimelineSpec
+    keyed = TimelineSpec(600, 8, {"sefa2": 0.5}, [Key(0.0, {"size": -1.0}, "ease-in-out", 3),
+                                                  Key(40.0, {"size": 1.5, "color-blue": 1.0}, "linear", 9),
+                                                  Key(74.0, {"color-blue": -1.0})], loop=True, seed=3)
+    keyed_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 3, timeline=keyed), repeat=5, warmup=1)
     frame_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 1))
     dec = m.decoder
     plan = m.plan(BENCH_PROMPT, 0, 16)
@@ -91,6 +96,7 @@ def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
         "resolution": m.resolution,
         "clip_16_frames_ms": round(clip_ms, 2),
         "one_frame_ms": round(frame_ms, 2),
+        "keyframed_600_frames_ms": round(keyed_ms, 1),
         "prompt_encoding_ms": round(parse_ms, 2),
         "prompt_encoding_known_words_ms": round(known_ms, 3),
         "minilm_sentence_ms": round(prompt_ms, 2),

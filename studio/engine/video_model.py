@@ -26,7 +26,6 @@ from .text.parser import ParsedPrompt, PromptParser
 from .world.attributes import COND_DIM
 
 MAX_FRAMES = 4096
-LAYER_BLOCK = 16            # frames whose layers decode together (fixed blocks: results never depend on the request)
 
 
 @dataclass
@@ -42,7 +41,7 @@ class Plan:
     timings: dict = field(default_factory=dict)
     ws: torch.Tensor | None = None    # (T, w_dim) per-frame latent when it moves, else None
     text: torch.Tensor | None = None
-    cache: dict = field(default_factory=dict)    # decoded layers per block of frames
+    cache: dict = field(default_factory=dict)    # decoded layers per distinct latent
     torus: bool = False           # the path wraps around the canvas (long, keyframed and looping clips)
 
 
@@ -138,7 +137,6 @@ class VideoModel:
         else:
             ws = self._latents(spec, cond, zc if z_content is not None else None, w)
             wb = ws[:1].to(dev)
-            layers = self.decoder.content(wb[:, :COND_DIM], text)
             st = None if start is None else start.to(dev)
             window = self.decoder.path(wb[:, :COND_DIM], wb[:, COND_DIM:], zm[:, :TRAIN_FRAMES].to(dev) if frames >= TRAIN_FRAMES
                                        else torch.zeros(1, TRAIN_FRAMES, zm.shape[2], device=dev), text,
@@ -146,8 +144,10 @@ class VideoModel:
             wd = ws.to(dev)
             states = long_path(self.decoder, wd[:, :COND_DIM], wd[:, COND_DIM:], text, window,
                                filled.get("motion"), spec.loop, self.resolution, st)
+            layers = ()
             if not bool((ws != ws[:1]).any()):
                 ws = None                      # one look for the whole clip: decode its layers once
+                layers = self.decoder.content(wb[:, :COND_DIM], text)
         t2 = time.perf_counter()
         return Plan(prompt, seed, frames, filled, parsed, w, layers, states,
                     {"parse_ms": (t1 - t0) * 1e3, "plan_ms": (t2 - t1) * 1e3}, ws=ws, text=text,
@@ -186,9 +186,9 @@ class VideoModel:
 
     @torch.inference_mode()
     def render(self, plan: Plan, indices=None) -> np.ndarray:
-        """uint8 (n, H, W, 3) for the given frame indices (all by default). Frames of a moving latent
-        decode their layers in fixed blocks of the clip, so a frame's pixels never depend on which
-        other frames were asked for with it (the preview, the CLI and the API agree bit for bit)."""
+        """uint8 (n, H, W, 3) for the given frame indices (all by default). A frame's pixels never
+        depend on which other frames were asked for with it: the preview, the CLI and the API agree
+        bit for bit."""
         idx = list(range(plan.frames)) if indices is None else [int(i) for i in indices]
         if plan.ws is None:
             states = plan.states if indices is None else plan.states[:, idx]
@@ -200,17 +200,15 @@ class VideoModel:
         return np.ascontiguousarray((frames.clamp(0, 1) * 255 + 0.5).to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy())
 
     def _frame_layers(self, plan: Plan, i: int):
-        block = i // LAYER_BLOCK
-        if block not in plan.cache:
-            lo, hi = block * LAYER_BLOCK, min(plan.frames, (block + 1) * LAYER_BLOCK)
-            rows = plan.ws[lo:hi].to(self.device)
-            uniq, inverse = torch.unique(rows, dim=0, return_inverse=True)
-            text = None if plan.text is None else plan.text.expand(len(uniq), -1)
-            bg, alpha, rgb = self.decoder.content(uniq[:, :COND_DIM], text)
-            plan.cache[block] = (bg[inverse], alpha[inverse], rgb[inverse])
-        bg, alpha, rgb = plan.cache[block]
-        j = i - block * LAYER_BLOCK
-        return bg[j:j + 1], alpha[j:j + 1], rgb[j:j + 1]
+        """Frame i's layers, decoded one latent at a time (a convolution's result depends on its batch
+        size, so batching frames would make a frame's pixels depend on the request) and shared by
+        frames with the same latent."""
+        row = plan.ws[i:i + 1]
+        key = row.numpy().tobytes()
+        if key not in plan.cache:
+            row = row.to(self.device)
+            plan.cache[key] = self.decoder.content(row[:, :COND_DIM], plan.text)
+        return plan.cache[key]
 
     def generate(self, prompt: str, seed: int = 0, frames: int | None = None, sliders: dict | None = None,
                  timeline: TimelineSpec | None = None) -> np.ndarray:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from .export_dialog import default_folder, slug
+from .export_dialog import remembered_folder, slug
 
 PROJECT_FILTER = "Latent Studio project (*.lstudio)"
 MAX_RECENT = 8
@@ -51,7 +51,8 @@ class DocumentMixin:
                                 if k in ("format", "size", "fit", "scaling", "fps")})
         return Project(model=s["model"], prompt=s["prompt"], seed=s["seed"], frames=s["frames"], fps=s["fps"],
                        sliders=s["sliders"], export=opts, seed_locked=s["seed_locked"],
-                       keyframes=getattr(self, "_keyframes", []))
+                       keyframes=list(self._keyframes), loop=s["loop"], noise_period=s["noise_period"],
+                       lesson=self.lesson_panel.lesson())
 
     def save(self) -> bool:
         if not self.project_path:
@@ -59,8 +60,8 @@ class DocumentMixin:
         return self._write(self.project_path)
 
     def save_as(self) -> bool:
-        start = self.project_path or str(Path(default_folder(None)) / (slug(self.prompt.editor.text(), "untitled")
-                                                                      + ".lstudio"))
+        folder = remembered_folder(self.settings, "projectDir", "documents")
+        start = self.project_path or str(Path(folder) / (slug(self.prompt.editor.text(), "untitled") + ".lstudio"))
         path = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)[0]
         if not path:
             return False
@@ -77,6 +78,7 @@ class DocumentMixin:
             self._error("save", str(e))
             return False
         self.project_path = str(path)
+        self.settings.setValue("projectDir", str(Path(path).resolve().parent))
         self._saved = self.document_state()
         self.undo.setClean()
         self._add_recent(self.project_path)
@@ -88,7 +90,9 @@ class DocumentMixin:
         if ask and not self.maybe_save():
             return False
         if path is None:
-            path = QFileDialog.getOpenFileName(self, "Open project", default_folder(self.project_path),
+            folder = (str(Path(self.project_path).parent) if self.project_path
+                      else remembered_folder(self.settings, "projectDir", "documents"))
+            path = QFileDialog.getOpenFileName(self, "Open project", folder,
                                                PROJECT_FILTER)[0]
             if not path:
                 return False
@@ -118,7 +122,12 @@ class DocumentMixin:
             self.latent.set_values(p.sliders)
         finally:
             self._applying = False
-        self._keyframes = list(p.keyframes)
+        self._applying = True
+        try:
+            self.apply_timeline(list(p.keyframes), p.loop, p.noise_period, p.sliders)
+        finally:
+            self._applying = False
+        self.lesson_panel.set_lesson(p.lesson)
         self.export_options = {k: v for k, v in vars(p.export).items() if v is not None}
         self.player.set_fps(p.fps)
         self.undo.clear()

@@ -4,7 +4,6 @@ The file is written atomically by the media writer, so Cancel (or an error) leav
 """
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -67,6 +66,10 @@ class ExportDialog(QDialog):
         self.fps.setRange(1, 120)
         self.fps.setSuffix(" fps")
         self.fps.setValue(int(s.get("fps") or fps))
+        self.title = QLineEdit(str(s.get("title") or ""))
+        self.title.setPlaceholderText("optional: shown over the first second")
+        self.caption = QLineEdit(str(s.get("caption") or ""))
+        self.caption.setPlaceholderText("optional: shown along the bottom")
         self.path = QLineEdit()
         browse = QPushButton("Browse…")
         browse.clicked.connect(self.browse)
@@ -78,31 +81,12 @@ class ExportDialog(QDialog):
         form.addRow("Fit", self.fit)
         form.addRow("Scaling", self.scaling)
         form.addRow("Frame rate", self.fps)
+        form.addRow("Title", self.title)
+        form.addRow("Caption", self.caption)
         form.addRow("Save to", row)
         lay.addLayout(form)
 
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 100)
-        self.progress.setValue(0)
-        self.progress.setTextVisible(False)
-        self.message = QLabel("")
-        self.message.setObjectName("hint")
-        self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lay.addWidget(self.progress)
-        lay.addWidget(self.message)
-
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.cancel = QPushButton("Close")
-        self.cancel.clicked.connect(self._cancel_or_close)
-        self.export = QPushButton("Export")
-        self.export.setObjectName("primaryButton")
-        self.export.setDefault(True)
-        self.export.clicked.connect(self.start)
-        buttons.addWidget(self.cancel)
-        buttons.addWidget(self.export)
-        lay.addLayout(buttons)
+        add_progress_and_buttons(self, lay)
 
         for combo, key, default in ((self.format, "format", "mp4"), (self.size, "size", "512"),
                                     (self.fit, "fit", "letterbox"), (self.scaling, "scaling", "pixel")):
@@ -118,13 +102,16 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ choices
     def settings(self) -> dict:
         return {"format": self.format.currentData(), "size": self.size.currentData(), "fit": self.fit.currentData(),
-                "scaling": self.scaling.currentData(), "fps": self.fps.value()}
+                "scaling": self.scaling.currentData(), "fps": self.fps.value(),
+                "title": self.title.text().strip(), "caption": self.caption.text().strip()}
 
     def set_choice(self, **values) -> None:
         """Programmatic driving (tests, scripts): set_choice(format="gif", size="256", fps=12)."""
         for key, value in values.items():
             if key == "fps":
                 self.fps.setValue(int(value))
+            elif key in ("title", "caption"):
+                getattr(self, key).setText(str(value))
             elif key == "path":
                 self.path.setText(str(value))
             else:
@@ -172,7 +159,7 @@ class ExportDialog(QDialog):
         self._say("Rendering and writing…")
         self.options.emit(s)
         self.engine.export(ExportRequest(self.request, str(target), size=s["size"], fit=s["fit"],
-                                         scaling=s["scaling"], fps=s["fps"]))
+                                         scaling=s["scaling"], fps=s["fps"], title=s["title"], caption=s["caption"]))
         return True
 
     def _confirm(self, target: Path) -> bool:
@@ -181,7 +168,8 @@ class ExportDialog(QDialog):
         return answer == QMessageBox.StandardButton.Yes
 
     def _set_running(self, running: bool) -> None:
-        for w in (self.format, self.size, self.fit, self.scaling, self.fps, self.path, self.export):
+        for w in (self.format, self.size, self.fit, self.scaling, self.fps, self.title, self.caption, self.path,
+                  self.export):
             w.setEnabled(not running)
         self.cancel.setText("Cancel" if running else "Close")
 
@@ -241,8 +229,47 @@ class ExportDialog(QDialog):
         super().done(r)
 
 
-def default_folder(project_path: str | None) -> str:
+def add_progress_and_buttons(dialog, lay) -> None:
+    """The bottom of an export dialog: dialog.progress, dialog.message and the Close/Cancel and Export
+    buttons, wired to dialog._cancel_or_close and dialog.start."""
+    dialog.progress = QProgressBar()
+    dialog.progress.setRange(0, 100)
+    dialog.progress.setValue(0)
+    dialog.progress.setTextVisible(False)
+    dialog.message = QLabel("")
+    dialog.message.setObjectName("hint")
+    dialog.message.setWordWrap(True)
+    dialog.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    lay.addWidget(dialog.progress)
+    lay.addWidget(dialog.message)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    dialog.cancel = QPushButton("Close")
+    dialog.cancel.clicked.connect(dialog._cancel_or_close)
+    dialog.export = QPushButton("Export")
+    dialog.export.setObjectName("primaryButton")
+    dialog.export.setDefault(True)
+    dialog.export.clicked.connect(dialog.start)
+    buttons.addWidget(dialog.cancel)
+    buttons.addWidget(dialog.export)
+    lay.addLayout(buttons)
+
+
+def user_folder(kind: str = "videos") -> str:
+    """The user's Videos or Documents folder (platformdirs), else the home folder; never the folder
+    the app happened to be started from."""
+    import platformdirs
+    found = Path(platformdirs.user_videos_dir() if kind == "videos" else platformdirs.user_documents_dir())
+    return str(found if found.is_dir() else Path.home())
+
+
+def default_folder(project_path: str | None, kind: str = "videos") -> str:
     if project_path:
         return str(Path(project_path).parent)
-    videos = Path.home() / "Videos"
-    return str(videos if videos.is_dir() else Path(os.getcwd()))
+    return user_folder(kind)
+
+
+def remembered_folder(settings, key: str, kind: str = "videos") -> str:
+    """The last folder used for `key` (QSettings), when it still exists, else the user's folder."""
+    last = settings.value(key) if settings is not None else None
+    return str(last) if last and Path(str(last)).is_dir() else user_folder(kind)

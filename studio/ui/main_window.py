@@ -15,11 +15,14 @@ from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QM
 
 
 from .panel import styled_layout
+from ..project import Keyframe
 from ..worker import Engine, RenderRequest
 from .documents import DocumentMixin, _as_list
+from .keyframe_editing import KeyframeMixin
 from .empty_state import EmptyState
 from .export_dialog import ExportDialog, default_folder, slug
 from .latent_panel import LatentPanel
+from .lesson_panel import attach_lesson_panel
 from .menus import build_menus
 from .model_card import ModelCardDialog
 from .player import Player
@@ -28,14 +31,15 @@ from .prompt_panel import PromptPanel
 from .resources import example_prompts, icon
 from .status import Banner, Spinner
 from .timeline import Timeline
+from .training_panel import install as install_training_dock
 from .transport import TransportBar
 from .undo import SnapshotCommand
 
 log = logging.getLogger(__name__)
-UNDOABLE = ("prompt", "seed", "sliders", "frames", "fps", "image")
+UNDOABLE = ("prompt", "seed", "sliders", "frames", "fps", "image", "keyframes", "loop", "noise_period")
 
 
-class MainWindow(DocumentMixin, QMainWindow):
+class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
     clipReady = Signal()                       # a complete clip is on screen
     engineFailed = Signal(str, str)            # job kind, message (for --screenshot)
     noModels = Signal()
@@ -73,6 +77,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.undo = QUndoStack(self)
         self._build()
         build_menus(self)
+        install_training_dock(self)                 # View > Training Panel (Ctrl+T)
         self._connect()
         self._restore_settings()
 
@@ -106,6 +111,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         v.addWidget(self.preview, 1)
         v.addWidget(self.transport)
         v.addWidget(self.timeline)
+        self._build_keyframe_ui(v)
         self.empty = EmptyState()
         self.stack = QStackedWidget()
         self.stack.addWidget(clip_page)
@@ -133,6 +139,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([340, 760, 320])
         self.setCentralWidget(self.splitter)
+        self.lesson_panel = attach_lesson_panel(self)          # issue 9: the Lesson dock (lesson_panel.py)
 
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
@@ -168,7 +175,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         pp.framesChanged.connect(lambda _n: self._changed(render=True))
         pp.fpsChanged.connect(self._on_fps)
         pp.imageCleared.connect(lambda: self.set_image(""))
-        self.latent.changed.connect(lambda _v: self._changed(render=True))
+        self.latent.changed.connect(lambda v: (self.sliders_moved(v), self._changed(render=True)))
         self.latent.committed.connect(self.commit)
         self.empty.refreshRequested.connect(self._refresh_models)
         self.preview.imageDropped.connect(self.set_image)
@@ -255,6 +262,7 @@ class MainWindow(DocumentMixin, QMainWindow):
         self._applying = True
         try:
             self.latent.set_directions(info["directions"])
+            self.trajectory.set_directions(info["directions"], self.direction_label)
             if self._pending_sliders is not None:
                 self.latent.set_values(self._pending_sliders)
                 self._pending_sliders = None
@@ -279,11 +287,12 @@ class MainWindow(DocumentMixin, QMainWindow):
     def state(self) -> dict:
         return {"prompt": self.prompt.editor.text(), "seed": self.prompt.seed.value(),
                 "frames": self.prompt.frames.value(), "fps": self.prompt.fps.value(),
-                "sliders": self.latent.values(), "image": self.image_path}
+                "sliders": self.document_sliders(), "image": self.image_path, **self.timeline_state()}
 
     def document_state(self) -> dict:
         return {**self.state(), "model": self.model_name or self.requested_model or "",
-                "seed_locked": self.prompt.lock.isChecked(), "export": dict(self.export_options)}
+                "seed_locked": self.prompt.lock.isChecked(), "export": dict(self.export_options),
+                "lesson": self.lesson_panel.state()}
 
     def is_dirty(self) -> bool:
         return self.document_state() != self._saved
@@ -303,6 +312,8 @@ class MainWindow(DocumentMixin, QMainWindow):
             self.prompt.fps.setValue(s["fps"])
             self.latent.set_values(s["sliders"])
             self._set_image_quiet(s.get("image", ""))
+            keys = [Keyframe(t, dict(sl), e, sd) for t, sl, e, sd in s.get("keyframes", [])]
+            self.apply_timeline(keys, s.get("loop", False), s.get("noise_period", 2.0), s["sliders"])
         finally:
             self._applying = False
         self._committed = self.state()
@@ -382,8 +393,7 @@ class MainWindow(DocumentMixin, QMainWindow):
     def request_render(self, force: bool = False) -> RenderRequest | None:
         if self.model_info is None:
             return None
-        s = self.state()
-        req = RenderRequest.make(s["prompt"], s["seed"], s["frames"], s["sliders"], self.player.index, s["image"])
+        req = RenderRequest.from_project(self.project(), self.player.index, self.image_path)
         if not force and self.last_request is not None and req.key() == self.last_request.key():
             return self.last_request                    # nothing that the frames depend on has changed
         self.banner.hide()
@@ -498,7 +508,7 @@ class MainWindow(DocumentMixin, QMainWindow):
             return None
         self.commit()
         s = self.state()
-        req = RenderRequest.make(s["prompt"], s["seed"], s["frames"], s["sliders"], 0, s["image"])
+        req = RenderRequest.from_project(self.project(), 0, self.image_path)
         folder = self.settings.value("exportDir") or default_folder(self.project_path)
         name = Path(self.project_path).stem if self.project_path else slug(s["prompt"])
         dlg = ExportDialog(self.engine, req, s["fps"], folder, name, self.export_options, self)

@@ -90,6 +90,12 @@ def build_menus(win) -> None:
     win.loop_action.toggled.connect(win.transport.loop.setChecked)
     win.transport.loop.toggled.connect(win.loop_action.setChecked)
 
+    t = mb.addMenu("&Timeline")
+    act(win, t, "Add &Key at Playhead", win.add_key, "K", tip="A keyframe here with the current look")
+    act(win, t, "Delete Selected Key", win.keylane.delete_selected, tip="Also Delete in the keyframe lane")
+    act(win, t, "Seamless Loop", win.loop_box.toggle, tip="The last frame flows into the first")
+    t.addAction(win.trajectory_dock.toggleViewAction())
+
     h = mb.addMenu("&Help")
     win.card_action = act(win, h, "Model &Card", win.show_model_card)
     act(win, h, "&About Latent Studio", win.show_about)

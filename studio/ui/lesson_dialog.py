@@ -1,0 +1,261 @@
+"""Lesson jobs and dialogs: export a lesson (progress, Cancel), and play it back with its captions.
+
+A lesson renders in its own process, `python -m studio lesson PROJECT --out …`, the same code path
+as the command line. The engine thread stays free for the preview, Cancel is a SIGTERM that the
+command turns into a clean stop (its files are written atomically, so nothing is left behind), and
+a crash in the encoder cannot take the window with it.
+"""
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, QProcess, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                               QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
+
+from .export_dialog import SIZES, add_progress_and_buttons
+from .preview import PreviewView
+
+ROOT = Path(__file__).resolve().parents[2]
+FORMATS = {"mp4": ("MP4 (H.264) with a subtitle track", ".mp4"), "webm": ("WebM (VP9) with a WebVTT track", ".webm")}
+
+
+class LessonJob(QObject):
+    """One `studio lesson` run in a child process."""
+    progress = Signal(int, int)
+    finished = Signal(str)                     # the path written
+    cancelled = Signal()
+    failed = Signal(str)                       # one sentence
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.proc: QProcess | None = None
+        self.out = ""
+        self._tmp = None
+        self._cancelling = False
+        self._err = b""
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning
+
+    def start(self, project, out: str, size: str = "720p", fps: int | None = None, title_seconds: float = 2.0,
+              burn_in: bool = False, narrate: bool = False) -> None:
+        """project: a studio.project.Project whose lesson (and model) is rendered."""
+        self._tmp = tempfile.mkdtemp(prefix="latent-lesson-")
+        doc = project.save(Path(self._tmp) / "lesson.lstudio")
+        args = ["-m", "studio", "lesson", str(doc), "--out", out, "--size", size, "--title-seconds",
+                f"{title_seconds:g}", "--progress"]
+        args += (["--fps", str(fps)] if fps else []) + (["--burn-in"] if burn_in else []) + \
+            (["--narrate"] if narrate else [])
+        self.out, self._cancelling, self._err = out, False, b""
+        self.proc = QProcess(self)
+        self.proc.setWorkingDirectory(str(ROOT))
+        self.proc.readyReadStandardOutput.connect(self._read)
+        self.proc.readyReadStandardError.connect(lambda: setattr(self, "_err", self._err + bytes(
+            self.proc.readAllStandardError())))
+        self.proc.finished.connect(self._done)
+        self.proc.errorOccurred.connect(self._error)
+        self.proc.start(sys.executable, args)
+
+    def cancel(self) -> None:
+        if self.running:
+            self._cancelling = True
+            self.proc.terminate()
+
+    def wait(self, ms: int = 30000) -> bool:
+        return self.proc is None or self.proc.waitForFinished(ms)
+
+    def _read(self) -> None:
+        for line in bytes(self.proc.readAllStandardOutput()).decode(errors="replace").splitlines():
+            if line.startswith("progress "):
+                done, total = line.split()[1].split("/")
+                self.progress.emit(int(done), int(total))
+
+    def _error(self, error) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self._cleanup()
+            self.failed.emit(f"could not start {sys.executable} to render the lesson")
+
+    def _done(self, code: int, _status) -> None:
+        self._cleanup()
+        if self._cancelling:
+            self.cancelled.emit()
+        elif code == 0:
+            self.finished.emit(self.out)
+        else:
+            lines = [s for s in self._err.decode(errors="replace").strip().splitlines() if s.strip()]
+            self.failed.emit((lines[-1] if lines else f"the lesson stopped with status {code}").removeprefix("error: "))
+
+    def _cleanup(self) -> None:
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
+class LessonExportDialog(QDialog):
+    """Format, size, frame rate, title card, burn-in and narration; progress and Cancel."""
+    exported = Signal(str)
+
+    def __init__(self, project, folder: str, name: str, narration_available: bool, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export lesson")
+        self.setMinimumWidth(540)
+        self.project = project
+        self.job = LessonJob(self)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(18, 16, 18, 16)
+        lay.setSpacing(12)
+        n = len(project.lesson.shots)
+        summary = QLabel(f"“{project.lesson.title or 'Untitled lesson'}” · {n} shot{'s' * (n != 1)} · "
+                         f"{project.lesson.seconds():g} s · model {project.model}")
+        summary.setObjectName("hint")
+        lay.addWidget(summary)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.format = QComboBox()
+        for key, (label, _s) in FORMATS.items():
+            self.format.addItem(label, key)
+        self.size = QComboBox()
+        for key, label in SIZES.items():
+            self.size.addItem(label, key)
+        self.size.setCurrentIndex(self.size.findData("720p"))
+        self.fps = QSpinBox()
+        self.fps.setRange(1, 120)
+        self.fps.setSuffix(" fps")
+        self.fps.setValue(project.fps)
+        self.title_seconds = QDoubleSpinBox()
+        self.title_seconds.setRange(0, 30)
+        self.title_seconds.setSingleStep(0.5)
+        self.title_seconds.setSuffix(" s")
+        self.title_seconds.setValue(2.0)
+        self.burn_in = QCheckBox("Draw the captions into the picture too")
+        self.narrate = QCheckBox("Speak the captions (espeak-ng)")
+        self.narrate.setEnabled(narration_available)
+        if not narration_available:
+            self.narrate.setToolTip("Install espeak-ng (sudo apt-get install espeak-ng) to narrate lessons")
+        self.path = QLineEdit(str(Path(folder) / (name + ".mp4")))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self.browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        for label, w in (("Format", self.format), ("Size", self.size), ("Frame rate", self.fps),
+                         ("Title card", self.title_seconds), ("", self.burn_in), ("", self.narrate), ("Save to", row)):
+            form.addRow(label, w)
+        lay.addLayout(form)
+        add_progress_and_buttons(self, lay)
+        self.message.setText("A soft subtitle track, .srt and .vtt files beside the video, and a chapter per shot.")
+        self.format.currentIndexChanged.connect(self._suffix_follows_format)
+        self.job.progress.connect(lambda d, t: self.progress.setValue(round(100 * d / max(1, t))))
+        self.job.finished.connect(self._finished)
+        self.job.cancelled.connect(lambda: self._end("Cancelled; no file was written."))
+        self.job.failed.connect(lambda m: self._end(m, error=True))
+
+    def _suffix_follows_format(self) -> None:
+        p = Path(self.path.text().strip() or "lesson")
+        self.path.setText(str(p.with_suffix(FORMATS[self.format.currentData()][1])))
+
+    def browse(self) -> None:
+        label, suffix = FORMATS[self.format.currentData()]
+        path = QFileDialog.getSaveFileName(self, "Export lesson", self.path.text(), f"{label} (*{suffix})")[0]
+        if path:
+            self.path.setText(path if path.lower().endswith(suffix) else path + suffix)
+
+    def start(self) -> bool:
+        if self.job.running:
+            return False
+        path = self.path.text().strip()
+        if not path:
+            self._say("Choose where to save the lesson.", error=True)
+            return False
+        for w in (self.format, self.size, self.fps, self.title_seconds, self.burn_in, self.narrate, self.path,
+                  self.export):
+            w.setEnabled(False)
+        self.cancel.setText("Cancel")
+        self.progress.setValue(0)
+        self._say("Rendering the lesson…")
+        self.job.start(self.project, str(Path(path).expanduser()), self.size.currentData(), self.fps.value(),
+                       self.title_seconds.value(), self.burn_in.isChecked(), self.narrate.isChecked())
+        return True
+
+    def _finished(self, path: str) -> None:
+        self.progress.setValue(100)
+        self._end(f"Saved {path} (+ .srt and .vtt)")
+        self.exported.emit(path)
+
+    def _end(self, text: str, error: bool = False) -> None:
+        for w in (self.format, self.size, self.fps, self.title_seconds, self.burn_in, self.path, self.export):
+            w.setEnabled(True)
+        self.narrate.setEnabled(self.narrate.toolTip() == "")
+        self.cancel.setText("Close")
+        if error:
+            self.progress.setValue(0)
+        self._say(text, error)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #ff8a7a;" if error else "")
+
+    def _cancel_or_close(self) -> None:
+        if self.job.running:
+            self._say("Cancelling…")
+            self.job.cancel()
+        else:
+            self.reject()
+
+    def reject(self) -> None:
+        if self.job.running:                    # Escape while exporting cancels first
+            self.job.cancel()
+            return
+        super().reject()
+
+
+class LessonPlayer(QDialog):
+    """Plays a rendered lesson (frames with the title card and the captions drawn) in a preview."""
+
+    def __init__(self, frames: np.ndarray, fps: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Lesson preview")
+        self.resize(760, 620)
+        self.frames, self.index = frames, 0
+        lay = QVBoxLayout(self)
+        self.view = PreviewView()
+        self.view.set_scaling("smooth")
+        lay.addWidget(self.view, 1)
+        row = QHBoxLayout()
+        self.play = QPushButton("Pause")
+        self.play.clicked.connect(self.toggle)
+        self.position = QLabel("")
+        self.position.setObjectName("hint")
+        row.addWidget(self.play)
+        row.addWidget(self.position, 1)
+        lay.addLayout(row)
+        self.fps = fps
+        self.timer = QTimer(self, interval=max(1, round(1000 / fps)), timeout=self.step)
+        self.show_frame(0)
+        self.timer.start()
+
+    def show_frame(self, i: int) -> None:
+        self.index = i % len(self.frames)
+        self.view.set_frame(self.frames[self.index])
+        self.position.setText(f"{self.index / self.fps:5.2f} s / {len(self.frames) / self.fps:.2f} s")
+
+    def step(self) -> None:
+        self.show_frame(self.index + 1)
+
+    def toggle(self) -> None:
+        if self.timer.isActive():
+            self.timer.stop()
+            self.play.setText("Play")
+        else:
+            self.timer.start()
+            self.play.setText("Pause")
+
+    def done(self, r) -> None:
+        self.timer.stop()
+        super().done(r)

@@ -1,0 +1,198 @@
+"""The Lesson panel in the window (pytest-qt, offscreen, the shipped shapes-vae): add shots, captions,
+lengths, reorder by drag and buttons, delete, total, scripts, the lesson in the project file, export
+with progress and Cancel, the lesson preview; the clip export dialog's title and caption; folders."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QModelIndex, QSettings, Qt
+
+from studio.lesson.script import Lesson, Shot
+from studio.project import Project
+from studio.ui.lesson_dialog import LessonExportDialog
+from studio.ui.lesson_panel import LessonPanel
+from studio.ui.main_window import MainWindow
+from studio.worker import Engine
+
+SCRIPT = "# Shapes\n1 | a large red circle still on a white background | Red.\n1 | a large blue square still on a " \
+         "black background | Blue.\n"
+
+
+def make_window(qtbot, tmp_path) -> MainWindow:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Engine(device="cpu", warm_encoder=False), settings, model="shapes-vae",
+                     prompt="a large red circle moving right on a white background")
+    win.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(win)
+    win.resize(1280, 900)
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.show()
+    return win
+
+
+@pytest.fixture()
+def window(qtbot, tmp_path):
+    win = make_window(qtbot, tmp_path)
+    yield win
+    win.close()
+
+
+def texts(panel) -> list[str]:
+    return [panel.list.item(i).text() for i in range(panel.list.count())]
+
+
+def test_add_caption_reorder_delete_total_and_save(window, qtbot, tmp_path):
+    win, panel = window, window.lesson_panel
+    assert not win.is_dirty() and panel.list.count() == 0 and not panel.export_button.isEnabled()
+    prompts = ["a large red circle moving right on a white background", "a large blue square bouncing on a black "
+               "background", "a small green star still on a sky background"]
+    for i, prompt in enumerate(prompts):
+        if i:
+            win.prompt.editor.set_text(prompt)
+            win.prompt.seed.setValue(10 + i)
+            win.latent.set_values({"size": 0.5 * i})
+            win.commit()
+        qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
+        qtbot.keyClicks(panel.caption, f"Caption {i + 1}")
+    assert [s.prompt for s in panel.shots] == prompts
+    assert panel.shots[2].seed == 12 and panel.shots[2].sliders.get("size") == pytest.approx(1.0)
+    assert panel.shots[0].seconds == pytest.approx(win.prompt.frames.value() / win.prompt.fps.value())
+    assert [s.caption for s in panel.shots] == ["Caption 1", "Caption 2", "Caption 3"]
+    panel.list.setCurrentRow(1)
+    panel.seconds.setValue(3.5)
+    total = sum(s.seconds for s in panel.shots)
+    assert panel.total.text() == f"3 shots · {total:g} s"
+    assert win.is_dirty() and win.isWindowModified()
+
+    panel.list.model().moveRow(QModelIndex(), 0, QModelIndex(), 3)        # what a drag to the end does
+    assert [s.caption for s in panel.shots] == ["Caption 2", "Caption 3", "Caption 1"]
+    assert texts(panel)[0].startswith("1.  Caption 2")
+    panel.list.setCurrentRow(2)
+    qtbot.mouseClick(panel.up, Qt.MouseButton.LeftButton)
+    assert [s.caption for s in panel.shots] == ["Caption 2", "Caption 1", "Caption 3"]
+    panel.list.setCurrentRow(0)
+    qtbot.mouseClick(panel.delete, Qt.MouseButton.LeftButton)
+    assert [s.caption for s in panel.shots] == ["Caption 1", "Caption 3"] and panel.total.text().startswith("2 shots")
+    qtbot.keyClicks(panel.title, "Shapes lesson")
+    assert "title card" in panel.total.text()
+
+    path = tmp_path / "lesson.lstudio"
+    assert win._write(str(path))
+    doc = json.loads(path.read_text())
+    assert doc["lesson"]["title"] == "Shapes lesson"
+    assert [s["caption"] for s in doc["lesson"]["shots"]] == ["Caption 1", "Caption 3"]
+    assert Project.load(path).lesson == panel.lesson()
+    assert not win.is_dirty()
+
+    win.new_project()
+    assert panel.list.count() == 0 and panel.title.text() == ""
+    assert win.open_project(str(path), ask=False)
+    assert [s.caption for s in panel.shots] == ["Caption 1", "Caption 3"] and panel.title.text() == "Shapes lesson"
+
+
+def test_import_and_export_scripts(qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    panel = LessonPanel(settings=settings)
+    qtbot.addWidget(panel)
+    (tmp_path / "in.txt").write_text(SCRIPT, encoding="utf-8")
+    assert panel.import_script(str(tmp_path / "in.txt"))
+    assert panel.title.text() == "Shapes" and texts(panel) == ["1.  Red.  ·  1 s", "2.  Blue.  ·  1 s"]
+    assert settings.value("lessonDir") == str(tmp_path.resolve())            # remembered for the next dialog
+    assert panel._folder() == str(tmp_path.resolve())
+    assert panel.export_script(str(tmp_path / "out.txt"))
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8") == SCRIPT
+    (tmp_path / "bad.txt").write_text("# T\n2 | a red star\nx | oops\n", encoding="utf-8")
+    assert not panel.import_script(str(tmp_path / "bad.txt"))
+    assert "line 3" in panel.message.text() and panel.list.count() == 2      # the lesson is kept
+
+
+def _probe(path: Path) -> dict:
+    out = subprocess.run(["ffprobe", "-v", "error", "-of", "json", "-show_streams", "-show_chapters", str(path)],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+@pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe is not installed (apt-get install ffmpeg)")
+def test_export_dialog_writes_the_lesson_and_cancel_leaves_nothing(qtbot, tmp_path):
+    from studio.lesson.script import parse_script
+    project = Project(model="shapes-vae", lesson=parse_script(SCRIPT))
+    out = tmp_path / "out"
+    out.mkdir()
+    dlg = LessonExportDialog(project, str(out), "shapes", narration_available=False)
+    qtbot.addWidget(dlg)
+    assert dlg.path.text() == str(out / "shapes.mp4") and not dlg.narrate.isEnabled()
+    dlg.size.setCurrentIndex(dlg.size.findData("256"))
+    dlg.burn_in.setChecked(True)
+    with qtbot.waitSignal(dlg.exported, timeout=60000):
+        assert dlg.start()
+        assert dlg.cancel.text() == "Cancel" and not dlg.export.isEnabled()
+    assert dlg.progress.value() == 100 and "Saved" in dlg.message.text()
+    info = _probe(out / "shapes.mp4")
+    assert sorted(s["codec_type"] for s in info["streams"] if s["codec_type"] != "data") == ["subtitle", "video"]
+    assert len(info["chapters"]) == 3 and sorted(p.name for p in out.iterdir()) == ["shapes.mp4", "shapes.srt",
+                                                                                     "shapes.vtt"]
+    srt = (out / "shapes.srt").read_text()
+    dlg.format.setCurrentIndex(dlg.format.findData("webm"))
+    assert dlg.path.text().endswith("shapes.webm")
+    dlg.project = Project(model="shapes-vae", lesson=parse_script("300 | a large red circle | Long.\n"))
+    dlg.size.setCurrentIndex(dlg.size.findData("1080p"))
+    with qtbot.waitSignal(dlg.job.progress, timeout=60000):          # cancel while it is writing
+        dlg.start()
+    with qtbot.waitSignal(dlg.job.cancelled, timeout=60000):
+        qtbot.mouseClick(dlg.cancel, Qt.MouseButton.LeftButton)
+    assert "Cancelled" in dlg.message.text() and dlg.export.isEnabled()
+    assert sorted(p.name for p in out.iterdir()) == ["shapes.mp4", "shapes.srt", "shapes.vtt"]   # no partial left
+    assert (out / "shapes.srt").read_text() == srt
+
+
+def test_play_lesson_shows_the_captions(qtbot, tmp_path):
+    panel = LessonPanel(capture=lambda: Project(model="shapes-vae", fps=8))
+    qtbot.addWidget(panel)
+    panel.set_lesson(Lesson("", [Shot(1.0, "a large red circle still on a white background", "Read me", seed=3)]))
+    with qtbot.waitSignal(panel.job.finished, timeout=60000):
+        panel.play_lesson()
+    qtbot.waitUntil(lambda: panel.player is not None, timeout=5000)
+    frames = panel.player.frames
+    assert frames.shape == (8, 512, 512, 3)
+    band = frames[0, int(512 * 0.8):int(512 * 0.95), 128:384].astype(int)
+    assert (band.max(axis=2) < 110).mean() > 0.15 and (band.min(axis=2) > 230).any()   # the caption box and letters
+    assert frames[0, :100].min() > 200                                                   # the white backdrop above
+    panel.player.close()
+
+
+def test_clip_export_dialog_draws_title_and_caption(window, qtbot, tmp_path):
+    dlg = window.open_export_dialog()
+    frames_dir = tmp_path / "frames"
+    dlg.set_choice(format="png", size="512", path=str(frames_dir), title="My title", caption="My caption")
+    assert dlg.settings()["title"] == "My title" and dlg.settings()["caption"] == "My caption"
+    with qtbot.waitSignal(dlg.exported, timeout=60000):
+        dlg.start()
+    first = cv2.imread(str(sorted(frames_dir.iterdir())[0]))
+    plain = cv2.resize(window.player.frames[0][..., ::-1], (512, 512), interpolation=cv2.INTER_NEAREST)
+    diff = np.abs(first.astype(int) - plain).max(axis=2) > 40
+    rows = np.where(diff.any(axis=1))[0]
+    assert rows.min() < 512 * 0.3 and rows.max() > 512 * 0.8                    # title on top, caption at the bottom
+    dlg.close()
+
+
+def test_dialogs_open_in_the_users_folders_and_remember(tmp_path, monkeypatch):
+    import platformdirs
+
+    from studio.ui.export_dialog import default_folder, remembered_folder
+    videos, docs = tmp_path / "Videos", tmp_path / "Documents"
+    videos.mkdir()
+    docs.mkdir()
+    monkeypatch.setattr(platformdirs, "user_videos_dir", lambda: str(videos))
+    monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    assert default_folder(None) == str(videos) and remembered_folder(settings, "projectDir", "documents") == str(docs)
+    settings.setValue("projectDir", str(tmp_path))
+    assert remembered_folder(settings, "projectDir", "documents") == str(tmp_path)
+    settings.setValue("projectDir", str(tmp_path / "gone"))
+    assert remembered_folder(settings, "projectDir", "documents") == str(docs)
