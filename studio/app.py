@@ -30,6 +30,9 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--train", type=float, metavar="SECONDS",
                     help="with --screenshot: train a tiny model in the Training panel for SECONDS first")
     ap.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
+    ap.add_argument("--autosave", type=float, default=60.0, metavar="SECONDS",
+                    help="seconds between autosaves of unsaved changes (default 60)")
+    ap.add_argument("--edit-prompt", help=argparse.SUPPRESS)      # tests: an unsaved edit once the window is up
     ap.add_argument("-v", "--verbose", action="store_true", help="log timings and engine events")
     return ap.parse_args(argv)
 
@@ -158,7 +161,11 @@ def main(argv=None) -> int:
     window.screenshot = (Screenshot(app, window, args.screenshot, args.timeout, args.train, scratch)
                          if args.screenshot else None)
     window.show()
+    from .ui.autosave import install as install_autosave      # no lost work: autosave, recovery after a crash
+    autosave = None if args.screenshot else install_autosave(window, args.autosave, args.edit_prompt)
     code = app.exec()
+    if autosave is not None:
+        autosave.finish()                                       # a clean close leaves nothing to recover
     clean = engine.shutdown(2000, then_wait=False)
     if scratch is not None:
         import shutil

@@ -156,12 +156,19 @@ def wrap(states: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- torch side
+SPEED_EVERY = 8             # the step length is measured every 8 frames (and around every key), between them interpolated
+
+
 @torch.inference_mode()
-def anchors_and_speed(decoder, cond: torch.Tensor, zc: torch.Tensor, text, start=None):
+def anchors_and_speed(decoder, cond: torch.Tensor, zc: torch.Tensor, text, start=None, breaks=()):
     """Per frame: the anchor (T, 3) and the mean step length of the 16-frame path of its latent.
     The anchor's centre comes from frame 0's motion embedding with the frame's content code (so a
-    seed key moves the object and a size key does not), its log-scale from the frame's latent."""
-    rows = torch.cat([cond, zc], 1)
+    seed key moves the object and a size key does not), its log-scale from the frame's latent.
+    The step length (16 GRU steps per latent) is measured on every 8th frame and on both sides of
+    each key frame in `breaks` (so a hold's jump stays a jump), and interpolated in between."""
+    T = cond.shape[0]
+    sample = sorted({*range(0, T, SPEED_EVERY), T - 1, *(f + d for f in breaks for d in (-1, 0) if 0 <= f + d < T)})
+    rows = torch.cat([cond, zc], 1)[sample]
     uniq, inverse = torch.unique(rows, dim=0, return_inverse=True)
     c, z = uniq[:, :cond.shape[1]], uniq[:, cond.shape[1]:]
     tb = None if text is None else text.expand(len(uniq), -1)
@@ -169,19 +176,20 @@ def anchors_and_speed(decoder, cond: torch.Tensor, zc: torch.Tensor, text, start
     st = None if start is None else start[None].expand(len(uniq), -1)
     paths = decoder.path(c, z, zm, tb, st)                          # (N, 16, 3)
     steps = (paths[:, 1:] - paths[:, :-1]).norm(dim=2).mean(1)
-    scale = decoder.start_state(c, z, tb)[:, 2]
     t0 = None if text is None else text.expand(len(zc), -1)
     centre = decoder.start_state(cond[:1].expand(len(zc), -1), zc, t0)[:, :2]
-    anchors = torch.cat([centre, scale[inverse][:, None]], 1)
-    return anchors, steps[inverse]
+    scale = decoder.start_state(cond, zc, t0)[:, 2]
+    anchors = torch.cat([centre, scale[:, None]], 1)
+    measured = steps[inverse].double().cpu().numpy()
+    return anchors, torch.from_numpy(np.interp(np.arange(T), sample, measured))
 
 
 def long_path(decoder, cond_t: torch.Tensor, zc_t: torch.Tensor, text, window: torch.Tensor, motion: str | None,
-              loop: bool, res: int, start=None) -> torch.Tensor:
+              loop: bool, res: int, start=None, breaks=()) -> torch.Tensor:
     """(1, T, 3) object states for per-frame latents (cond_t, zc_t: (T, ·)); `window` (16, 3) is the
     model's own path for frame 0's latent."""
     T = cond_t.shape[0]
-    anchors, steps = anchors_and_speed(decoder, cond_t, zc_t, text, start)
+    anchors, steps = anchors_and_speed(decoder, cond_t, zc_t, text, start, breaks)
     anchors, steps = anchors.double().cpu().numpy(), steps.double().cpu().numpy()
     W = window.double().cpu().numpy()
     base = max(steps[0], 1e-6)

@@ -9,6 +9,7 @@ composes any subset of frames.
 """
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -143,7 +144,8 @@ class VideoModel:
                                        None if st is None else st[None])[0]
             wd = ws.to(dev)
             states = long_path(self.decoder, wd[:, :COND_DIM], wd[:, COND_DIM:], text, window,
-                               filled.get("motion"), spec.loop, self.resolution, st)
+                               filled.get("motion"), spec.loop, self.resolution, st,
+                               breaks=[math.ceil(k.time * spec.fps) for k in spec.keys])
             layers = ()
             if not bool((ws != ws[:1]).any()):
                 ws = None                      # one look for the whole clip: decode its layers once

@@ -173,3 +173,15 @@ class Autosave(QObject):
         w._say("Recovered the autosaved work; save it to keep it")
         self.tick()                                     # this session's copy holds it from now on
         return True
+
+
+def install(window, seconds: float = INTERVAL_MS / 1000, edit_prompt: str | None = None) -> Autosave:
+    """The app's hook: autosave the window, and offer what a crashed session left once it is up."""
+    autosave = Autosave(window, int(max(0.05, seconds) * 1000))
+    QTimer.singleShot(0, autosave.offer_recovery)
+    if edit_prompt:                                     # tests: an unsaved change, typed once the clip is up
+        def edit():
+            window.clipReady.disconnect(edit)
+            window.prompt.editor.set_text(edit_prompt)
+        window.clipReady.connect(edit)
+    return autosave

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea,
+from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea,
                                QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
 
@@ -140,6 +140,9 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self.splitter.setSizes([340, 760, 320])
         self.setCentralWidget(self.splitter)
         self.lesson_panel = attach_lesson_panel(self)          # issue 9: the Lesson dock (lesson_panel.py)
+        self.tabifyDockWidget(self.findChild(QDockWidget, "lessonDock"), self.trajectory_dock)
+        self.trajectory_dock.raise_()
+        self.resizeDocks([self.trajectory_dock], [230], Qt.Orientation.Vertical)
 
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)

@@ -488,17 +488,20 @@ class TrainingDock(QDockWidget):
         self._panel: TrainingPanel | None = None
         self.visibilityChanged.connect(lambda visible: visible and self.panel())
 
+    def _join_tabs(self) -> None:
+        """Shares the bottom with the window's other panels as tabs, this one in front."""
+        win = self.window_
+        others = [d for d in win.findChildren(QDockWidget) if d is not self and d.isVisible() and not d.isFloating()
+                  and win.dockWidgetArea(d) == win.dockWidgetArea(self)]
+        if others:
+            win.tabifyDockWidget(others[0], self)
+            self.raise_()
+
     def panel(self) -> TrainingPanel:
         if self._panel is None:
             self._panel = TrainingPanel(self)
             self.setWidget(self._panel)
-            win = self.window_
-            others = [d for d in win.findChildren(QDockWidget) if d is not self and d.isVisible()
-                      and win.dockWidgetArea(d) == win.dockWidgetArea(self)]
-            if others:                                  # share the bottom with other panels as tabs
-                win.tabifyDockWidget(others[0], self)
-                QTimer.singleShot(0, self.raise_)
-            self._panel.modelFinished.connect(lambda _out: self.window_._refresh_models())
+            QTimer.singleShot(0, self._join_tabs)
             app = QApplication.instance()
             if app is not None:
                 app.aboutToQuit.connect(self._panel.shutdown)
@@ -528,6 +531,7 @@ def demo_run(window, seconds: float, root: str, done) -> None:
     dock = window.training_dock
     dock.show()
     panel = dock.panel()
+    window.resizeDocks([dock], [int(window.height() * 0.5)], Qt.Orientation.Vertical)
     panel.models_root = Path(root)
     panel.name.setText("my-first-vae")
     panel.tiny.setChecked(True)

@@ -53,7 +53,7 @@ class TrajectoryView(QWidget):
         self.x_axis, self.y_axis = QComboBox(), QComboBox()
         for label, combo in (("x", self.x_axis), ("y", self.y_axis)):
             row.addWidget(QLabel(label))
-            combo.setMinimumWidth(150)
+            combo.setMinimumWidth(200)
             combo.currentIndexChanged.connect(self._redraw)
             row.addWidget(combo)
         row.addStretch(1)
