@@ -101,38 +101,50 @@ def _is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
+def _obj(v):                        # an object may hold unknown keys (newer files): only its type is checked here
+    return isinstance(v, dict)
+
+
+def _sliders(v):
+    return isinstance(v, dict) and all(_is_num(x) for x in v.values())
+
+
+def _objects(v):
+    return isinstance(v, list) and all(isinstance(x, dict) for x in v)
+
+
 FIELDS = {
     ("format",): lambda v: False,
     ("version",): lambda v: False,
     ("model",): lambda v: False,
     ("prompt",): lambda v: isinstance(v, str),
     ("seed",): _is_int, ("frames",): _is_int, ("fps",): _is_int,
-    ("sliders",): lambda v: v == {},
+    ("sliders",): _sliders,
     ("sliders", "size"): lambda v: False,
-    ("keyframes",): lambda v: v == [],
+    ("keyframes",): _objects,
     ("keyframes", 0): lambda v: False,
     ("keyframes", 0, "time"): _is_num,
-    ("keyframes", 0, "sliders"): lambda v: v == {},
+    ("keyframes", 0, "sliders"): _sliders,
     ("keyframes", 0, "sliders", "size"): lambda v: False,
     ("keyframes", 0, "easing"): lambda v: False,
     ("keyframes", 0, "seed"): lambda v: v is None or _is_int(v),
-    ("export",): lambda v: v == {},
+    ("export",): _obj,
     ("export", "format"): lambda v: False, ("export", "size"): lambda v: False,
     ("export", "fit"): lambda v: False, ("export", "scaling"): lambda v: False,
     ("export", "fps"): lambda v: v is None or _is_int(v),
     ("seed_locked",): lambda v: isinstance(v, bool),
     ("loop",): lambda v: isinstance(v, bool),
     ("noise_period",): _is_num,
-    ("lesson",): lambda v: v == {},
+    ("lesson",): _obj,
     ("lesson", "title"): lambda v: isinstance(v, str),
-    ("lesson", "shots"): lambda v: v == [],
+    ("lesson", "shots"): _objects,
     ("lesson", "shots", 0): lambda v: False,
     ("lesson", "shots", 0, "seconds"): _is_num,
     ("lesson", "shots", 0, "prompt"): lambda v: isinstance(v, str),
     ("lesson", "shots", 0, "caption"): lambda v: isinstance(v, str),
     ("lesson", "shots", 0, "seed"): _is_int,
-    ("lesson", "shots", 0, "sliders"): lambda v: v == {},
-    ("lesson", "shots", 0, "keyframes"): lambda v: v == [],
+    ("lesson", "shots", 0, "sliders"): _sliders,
+    ("lesson", "shots", 0, "keyframes"): _objects,
     ("lesson", "shots", 0, "line"): _is_int,
 }
 

@@ -2,15 +2,18 @@
 
 Named directions come first, grouped (object, colour, background), then the unsupervised SeFa
 ones. Dragging emits `changed` continuously (the worker keeps only the latest request); releasing
-a slider, or resetting, emits `committed` (one undo step).
+a slider, or resetting, emits `committed` (one undo step). The SeFa ones can be renamed (double-click
+or right-click the name); the names live in the settings, per model (`direction_names`).
 """
 from __future__ import annotations
 
 import re
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QScrollArea, QSlider, QToolButton, QWidget
+from PySide6.QtWidgets import (QGridLayout, QHBoxLayout, QInputDialog, QLabel, QMenu, QScrollArea, QSlider,
+                               QToolButton, QWidget)
 
+from .direction_names import display_name, is_discovered, pretty, set_display_name, user_name
 from .panel import styled_layout
 from .prompt_panel import section
 from .resources import icon
@@ -36,15 +39,6 @@ def group_of(name: str) -> str:
     return "Object"
 
 
-def pretty(name: str) -> str:
-    if re.fullmatch(r"sefa\d+", name):
-        return f"Direction {name[4:]}"
-    for prefix in ("color-", "background-"):
-        if name.startswith(prefix):
-            name = name[len(prefix):]
-    return name.replace("-", " ").capitalize()
-
-
 class DirectionSlider(QSlider):
     resetRequested = Signal()
 
@@ -52,9 +46,17 @@ class DirectionSlider(QSlider):
         self.resetRequested.emit()
 
 
+class NameLabel(QLabel):
+    doubleClicked = Signal()
+
+    def mouseDoubleClickEvent(self, e):              # noqa: N802 (Qt name)
+        self.doubleClicked.emit()
+
+
 class LatentPanel(QWidget):
     changed = Signal(dict)                       # all values, while dragging
     committed = Signal()
+    renamed = Signal(str, str)                   # direction, the name now shown for it
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -85,6 +87,8 @@ class LatentPanel(QWidget):
         outer.addWidget(hint)
         self.sliders: dict[str, DirectionSlider] = {}
         self.labels: dict[str, QLabel] = {}
+        self.name_labels: dict[str, NameLabel] = {}
+        self.settings, self.model = None, ""         # where the user's direction names live (set_model)
         self._quiet = False
         self._loaded_once = False
         self.set_directions([])
@@ -99,7 +103,7 @@ class LatentPanel(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
-        self.sliders, self.labels = {}, {}
+        self.sliders, self.labels, self.name_labels = {}, {}, {}
         row, group = 0, None
         for name in order_directions(names):
             if group_of(name) != group:
@@ -109,9 +113,7 @@ class LatentPanel(QWidget):
                 title.setStyleSheet("font-weight: bold; padding-top: 8px;")
                 grid.addWidget(title, row, 0, 1, 3)
                 row += 1
-            label = QLabel(pretty(name))
-            label.setObjectName("sliderName")
-            label.setToolTip(name)
+            label = self._name_label(name)
             slider = DirectionSlider(Qt.Orientation.Horizontal)
             slider.setRange(int(-RANGE * STEPS), int(RANGE * STEPS))
             slider.setSingleStep(5)
@@ -139,6 +141,60 @@ class LatentPanel(QWidget):
         self._loaded_once = True
         self.reset_all.setEnabled(bool(self.sliders))
         self.set_values({k: v for k, v in old.items() if k in self.sliders})
+
+    # ------------------------------------------------------------------ names
+    def set_model(self, settings, model: str) -> None:
+        """The settings and model whose direction names to show (call before set_directions)."""
+        self.settings, self.model = settings, model or ""
+
+    def display(self, name: str) -> str:
+        """What the direction is called on screen (the user's name for a discovered one)."""
+        return display_name(self.settings, self.model, name)
+
+    def _name_label(self, name: str) -> NameLabel:
+        label = NameLabel(self.display(name))
+        label.setObjectName("sliderName")
+        self.name_labels[name] = label
+        if is_discovered(name):
+            label.setToolTip(f"{name} · double-click or right-click to rename")
+            label.doubleClicked.connect(lambda n=name: self.rename(n))
+            label.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+            label.customContextMenuRequested.connect(lambda pos, n=name: self._name_menu(n, pos))
+        else:
+            label.setToolTip(name)
+        return label
+
+    def _name_menu(self, name: str, pos) -> None:
+        menu = QMenu(self)
+        menu.addAction("Rename…", lambda: self.rename(name))
+        reset = menu.addAction(f"Back to “{pretty(name)}”", lambda: self.rename(name, ""))
+        reset.setEnabled(bool(user_name(self.settings, self.model, name)))
+        menu.popup(self.name_labels[name].mapToGlobal(pos))
+
+    def ask_name(self, name: str, current: str) -> str | None:
+        """The new name, or None when cancelled (tests replace this)."""
+        text, ok = QInputDialog.getText(self, "Rename direction",
+                                        f"A name for {pretty(name)} of {self.model} (empty: {pretty(name)}):",
+                                        text=current)
+        return text if ok else None
+
+    def rename(self, name: str, new: str | None = None) -> None:
+        """Renames a discovered direction for this model (asks when no name is given)."""
+        if self.settings is None or not self.model or not is_discovered(name) or name not in self.name_labels:
+            return
+        if new is None:
+            new = self.ask_name(name, self.display(name))
+            if new is None:
+                return
+        shown = set_display_name(self.settings, self.model, name, new)
+        if self.name_labels[name].text() != shown:
+            self.name_labels[name].setText(shown)
+            self.renamed.emit(name, shown)
+
+    def in_force(self) -> list[tuple[str, float]]:
+        """The sliders away from 0, as (name on screen, value), in the panel's order."""
+        values = self.values()
+        return [(self.display(n), values[n]) for n in self.sliders if n in values]
 
     # ------------------------------------------------------------------ values
     def values(self) -> dict[str, float]:

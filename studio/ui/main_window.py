@@ -29,7 +29,7 @@ from .player import Player
 from .preview import PreviewView
 from .prompt_panel import PromptPanel
 from .resources import example_prompts, icon
-from .status import Banner, Spinner
+from .status import Banner, Spinner, StatusLine
 from .timeline import Timeline
 from .training_panel import install as install_training_dock
 from .transport import TransportBar
@@ -147,7 +147,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         bar = self.statusBar()
         bar.setSizeGripEnabled(False)
         self.spinner = Spinner()
-        self.message = QLabel("Starting…")
+        self.message = StatusLine("Starting…")        # busy texts end when their work ends
         bar.addWidget(self.spinner)
         bar.addWidget(self.message, 1)
         self.model_chip = QLabel("no model")
@@ -180,6 +180,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         pp.imageCleared.connect(lambda: self.set_image(""))
         self.latent.changed.connect(lambda v: (self.sliders_moved(v), self._changed(render=True)))
         self.latent.committed.connect(self.commit)
+        self.latent.renamed.connect(lambda *_: self.prompt.set_sliders_in_force(self.latent.in_force()))
+        pp.resetSlidersRequested.connect(self.latent.reset)        # "Understood as" shows them: one click zeroes
         self.empty.refreshRequested.connect(self._refresh_models)
         self.preview.imageDropped.connect(self.set_image)
 
@@ -264,6 +266,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         box.setCurrentText(self.model_name)
         self._applying = True
         try:
+            self.latent.set_model(self.settings, self.model_name)      # the user's names for its directions
             self.latent.set_directions(info["directions"])
             self.trajectory.set_directions(info["directions"], self.direction_label)
             if self._pending_sliders is not None:
@@ -418,7 +421,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         res = self.model_info["resolution"] if self.model_info else 64
         self.player.begin_clip(n, res, res)
         self._on_parsed(parse)
-        self.prompt.set_understood(parse.values)
+        self.prompt.set_understood(parse.values, self.latent.in_force())
         self._say(f"Rendering {n} frames…")
 
     def _on_frames(self, rid: int, indices, frames) -> None:
@@ -447,10 +450,9 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
 
     def _on_status(self, text: str) -> None:
         self.spinner.set_busy(bool(text))
-        if text:
-            self.message.setText(text)
-            if self.player.count == 0:
-                self.preview.set_placeholder(text)
+        self.message.set_busy(text)
+        if text and self.player.count == 0:
+            self.preview.set_placeholder(text)
 
     def _on_failed(self, kind: str, message: str) -> None:
         self._error(kind, message)

@@ -1,7 +1,9 @@
 """The window's menus and their shortcuts (File, Edit, View, Playback, Help)."""
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QApplication
 
 from .preview import ZOOMS
 
@@ -21,6 +23,25 @@ def act(win, menu, text, slot=None, shortcut=None, checkable=False, tip=None) ->
     return a
 
 
+class WindowShortcuts(QObject):
+    """Lets some of the window's shortcuts win over the key bindings of whatever field has focus: on
+    X11, Ctrl+E means "end of line" in every line edit (the seed, frames and fps boxes), which would
+    otherwise swallow Export."""
+
+    def __init__(self, win, actions):
+        super().__init__(win)
+        self.win = win
+        self.keys = [k for a in actions for k in a.shortcuts()]
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, e):                    # noqa: N802 (Qt name)
+        if (e.type() == QEvent.Type.ShortcutOverride and obj.isWidgetType() and obj.window() is self.win
+                and QKeySequence(e.keyCombination()) in self.keys):
+            e.ignore()                                # not the field's: the window's action takes it
+            return True
+        return False
+
+
 def build_menus(win) -> None:
     """Actions that the window needs later (undo, zoom, recent, …) become its attributes."""
     mb = win.menuBar()
@@ -33,6 +54,7 @@ def build_menus(win) -> None:
     act(win, f, "Save &As…", win.save_as, "Ctrl+Shift+S")
     f.addSeparator()
     win.export_action = act(win, f, "&Export Clip…", win.open_export_dialog, "Ctrl+E")
+    win.window_shortcuts = WindowShortcuts(win, [win.export_action])     # Ctrl+E exports from any field
     act(win, f, "Animate an &Image…", win.choose_image, "Ctrl+I",
         tip="Image to video: the VAE model animates a still")
     f.addSeparator()

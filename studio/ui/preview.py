@@ -24,6 +24,7 @@ class PreviewView(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 200)
         self.setAcceptDrops(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)   # a click leaves the prompt: Space and arrows play
         self.setToolTip("Drop an image here to animate it (image to video, VAE models)")
         self.image: QImage | None = None
         self.scaling = "pixel"              # pixel or smooth

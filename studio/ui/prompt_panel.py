@@ -21,6 +21,15 @@ def section(text: str) -> QLabel:
     return label
 
 
+def _signed(value: float) -> str:
+    """+1.50 or \u22121.80 (a true minus sign)."""
+    return f"{value:+.2f}".replace("-", "\u2212")
+
+
+def _row(name: str, shown: str) -> str:
+    return f"<tr><td style='color:#8d92a3;padding-right:10px'>{html.escape(name)}</td><td>{shown}</td></tr>"
+
+
 def field_label(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("fieldLabel")
@@ -35,6 +44,7 @@ class PromptPanel(QWidget):
     framesChanged = Signal(int)
     fpsChanged = Signal(int)
     imageCleared = Signal()
+    resetSlidersRequested = Signal()            # the "Reset sliders" link under "Understood as"
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -172,8 +182,18 @@ class PromptPanel(QWidget):
         self.understood = QLabel("–")
         self.understood.setObjectName("fieldLabel")
         self.understood.setWordWrap(True)
-        self.understood.setToolTip("What the model takes from the prompt; open choices are made by the seed")
+        self.understood.setToolTip("What the model takes from the prompt, and the sliders that change the "
+                                   "picture on top of it; open choices are made by the seed")
         lay.addWidget(self.understood)
+        self.reset_sliders = QPushButton("Reset sliders")
+        self.reset_sliders.setObjectName("resetSliders")
+        self.reset_sliders.setIcon(icon("reset"))
+        self.reset_sliders.setToolTip("Set every latent slider back to 0, so the clip is drawn from the prompt alone")
+        self.reset_sliders.clicked.connect(self.resetSlidersRequested)
+        self.reset_sliders.hide()
+        lay.addWidget(self.reset_sliders, 0, Qt.AlignmentFlag.AlignLeft)
+        self._values: dict = {}
+        self._sliders: list[tuple[str, float]] = []
 
         lay.addStretch(1)
 
@@ -205,17 +225,32 @@ class PromptPanel(QWidget):
             f"{html.escape(w)} → {html.escape(matched_values.get(w, '?'))}" for w in matched))
         self.matched.setVisible(bool(matched))
 
-    def set_understood(self, values: dict) -> None:
-        """The attribute values the prompt resolved to; None means the seed chooses."""
-        if not values:
+    def set_understood(self, values: dict, sliders=()) -> None:
+        """The attribute values the prompt resolved to (None: the seed chooses), and the sliders in
+        force on top of them as (name, value): together, what is drawn."""
+        self._values = dict(values or {})
+        self.set_sliders_in_force(sliders)
+
+    def set_sliders_in_force(self, sliders) -> None:
+        self._sliders = [(str(n), float(v)) for n, v in sliders if v]
+        self.reset_sliders.setVisible(bool(self._sliders))
+        if not self._values and not self._sliders:
             self.understood.setText("–")
             return
         rows = []
-        for group, value in values.items():
+        for group, value in self._values.items():
             shown = (f"<span style='color:#e2e4ea'>{html.escape(str(value))}</span>" if value is not None
                      else "<span style='color:#6f7486'>chosen by the seed</span>")
-            rows.append(f"<tr><td style='color:#8d92a3;padding-right:10px'>{html.escape(group)}</td><td>{shown}</td></tr>")
+            rows.append(_row(group, shown))
+        for name, value in self._sliders:
+            rows.append(_row(name, f"<span style='color:#f0c36b'>{_signed(value)}</span> "
+                                   "<span style='color:#6f7486'>(slider)</span>"))
         self.understood.setText(f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>")
+
+    def understood_text(self) -> str:
+        """The panel as plain text, one line per row (for tests and accessibility)."""
+        lines = [f"{g} {v if v is not None else 'chosen by the seed'}" for g, v in self._values.items()]
+        return "\n".join(lines + [f"{n} {_signed(v)} (slider)" for n, v in self._sliders])
 
     def set_image(self, name: str) -> None:
         self.image_chip.setText(f"Animating image: {name}")

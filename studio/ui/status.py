@@ -66,3 +66,25 @@ class Banner(QFrame):
     def show_message(self, text: str) -> None:
         self.label.setText(text)
         self.show()
+
+
+class StatusLine(QLabel):
+    """The status bar's message. The engine's busy text ("Loading the text encoder…", "Exporting…")
+    lasts exactly as long as the work: when the engine says it is idle, the message it replaced
+    comes back, unless something newer was said meanwhile."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(text, parent)
+        self._busy = text                       # the busy text on show ("Starting…" counts as one)
+        self._before = ""                       # what it covered
+
+    def set_busy(self, text: str) -> None:
+        if text:
+            if not self._busy or self.text() != self._busy:
+                self._before = self.text()
+            self._busy = text
+            self.setText(text)
+        elif self._busy:
+            if self.text() == self._busy:
+                self.setText(self._before)
+            self._busy = ""

@@ -501,6 +501,7 @@ class TrainingDock(QDockWidget):
         if self._panel is None:
             self._panel = TrainingPanel(self)
             self.setWidget(self._panel)
+            self._panel.modelFinished.connect(lambda _out: self.window_._refresh_models())
             QTimer.singleShot(0, self._join_tabs)
             app = QApplication.instance()
             if app is not None:
