@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .engine.errors import StudioError
+from .userfile import read_bytes
 from .engine.trajectory import Key, TimelineSpec, check_slider
 from .lesson.script import Lesson, Shot
 
@@ -137,14 +138,7 @@ class Project:
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Project":
         path = Path(path)
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            raise StudioError(f"cannot open {path}: the file does not exist") from None
-        except IsADirectoryError:
-            raise StudioError(f"cannot open {path}: it is a folder, not a project file") from None
-        except OSError as e:
-            raise StudioError(f"cannot open {path}: {e.strerror or e}") from None
+        raw = read_bytes(path, "a project file")
         try:
             doc = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..engine.errors import StudioError
+from ..userfile import read_bytes
 
 MAX_FRAMES = 4096                      # the same limit as a clip (engine and project file)
 FORMAT_HINT = "write a shot as `seconds | prompt | caption`"
@@ -110,14 +111,7 @@ def parse_script(text: str | bytes, where: str = "the lesson script") -> Lesson:
 
 def read_script(path: str | Path) -> Lesson:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise StudioError(f"cannot open {path}: the file does not exist") from None
-    except IsADirectoryError:
-        raise StudioError(f"cannot open {path}: it is a folder, not a lesson script") from None
-    except OSError as e:
-        raise StudioError(f"cannot open {path}: {e.strerror or e}") from None
+    raw = read_bytes(path, "a lesson script")
     return parse_script(raw, str(path))
 
 

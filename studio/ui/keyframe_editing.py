@@ -183,13 +183,20 @@ class KeyframeMixin:
         return default if t is None else float(t[min(frame, len(t) - 1)])
 
     def _tracks(self) -> dict:
-        return slider_tracks(self.timeline_spec())
+        """The per-frame values, computed once per timeline (not on every playhead move)."""
+        spec = self.timeline_spec()
+        key = (spec.frames, spec.fps, tuple(sorted(spec.sliders.items())), spec.loop, spec.seed,
+               spec.noise_period, tuple(self.timeline_state()["keyframes"]))
+        if getattr(self, "_tracks_cache", (None,))[0] != key:
+            self._tracks_cache = (key, slider_tracks(spec))
+        return self._tracks_cache[1]
 
     def _playhead_moved(self, i: int) -> None:
         if self._keyframes:
             self.latent.set_values(self._values_at(i))
         self.trajectory.set_frame(i)
-        if self.last_request is not None and not self.player.complete() and not self.player.fresh[i]:
+        if (self.last_request is not None and not self.player.playing and not self.player.complete()
+                and not self.player.fresh[i]):
             self.request_render(force=True)        # scrubbing: the frame under the playhead comes next
 
     def _refresh_timeline(self, sync_sliders: bool = True) -> None:
