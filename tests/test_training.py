@@ -183,3 +183,23 @@ def test_sigterm_pauses_with_a_checkpoint_and_resume_continues(tmp_path):
                        text=True, timeout=120)
     assert r.returncode == 0, r.stderr[-1500:]
     assert [json.loads(x)["step"] for x in log.read_text().splitlines()] == list(range(1, paused + 3))
+
+
+def test_prefetch_close_waits_for_the_batch_in_progress():
+    """A worker must not exit with the prefetch thread inside torch/OpenCV (it aborts the process)."""
+    import threading
+    from studio.engine.data import Prefetch
+
+    started, release = threading.Event(), threading.Event()
+
+    class Slow:
+        def make(self, k):
+            started.set()
+            release.wait(5)
+            return {"k": k}
+
+    p = Prefetch(Slow(), 0)
+    assert started.wait(5)
+    threading.Timer(0.3, release.set).start()
+    p.close()
+    assert not p.thread.is_alive()

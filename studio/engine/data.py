@@ -120,5 +120,9 @@ class Prefetch:
     def next(self) -> dict:
         return self.q.get()
 
-    def close(self):
+    def close(self, timeout: float = 60.0):
+        """Stops the helper and waits for the batch it is building: a daemon thread still inside
+        torch or OpenCV when the interpreter exits aborts the process (SIGABRT), which is how a
+        torchrun worker that finishes before rank 0 used to die."""
         self._stop.set()
+        self.thread.join(timeout)
