@@ -27,6 +27,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     ap.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     ap.add_argument("--screenshot", metavar="PATH", help="generate the clip, save a PNG of the window and exit")
     ap.add_argument("--timeout", type=float, default=120.0, help="seconds --screenshot waits for the clip")
+    ap.add_argument("--play-lesson", action="store_true",
+                    help="with --screenshot: play the project's lesson in the preview, shoot 2.5 s into it")
     ap.add_argument("--train", type=float, metavar="SECONDS",
                     help="with --screenshot: train a tiny model in the Training panel for SECONDS first")
     ap.add_argument("--size", default="1440x900", help="window size, WIDTHxHEIGHT")
@@ -52,9 +54,10 @@ def _excepthook(window_ref):
 class Screenshot:
     """Waits for the first complete clip (or a failure), saves the window as a PNG and quits."""
 
-    def __init__(self, app, window, path: str, timeout: float, train: float | None = None, scratch: str = ""):
+    def __init__(self, app, window, path: str, timeout: float, train: float | None = None, scratch: str = "",
+                 lesson: bool = False):
         from PySide6.QtCore import QTimer
-        self.app, self.window, self.path = app, window, path
+        self.app, self.window, self.path, self.lesson = app, window, path, lesson
         self.code = None
         self.train, self.scratch = train, scratch
         timeout += train or 0
@@ -70,6 +73,16 @@ class Screenshot:
             if self.train:
                 from .ui.training_panel import demo_run
                 demo_run(self.window, self.train, self.scratch, lambda: self._finish(0, ""))
+                return
+            if self.lesson:
+                panel = self.window.lesson_panel
+                if not panel.shots:
+                    QTimer.singleShot(0, lambda: self._finish(1, "the project has no lesson to play"))
+                    return
+                self.window.lesson_dock.raise_()
+                panel.rendered.connect(lambda *_: QTimer.singleShot(2500, lambda: self._finish(0, "")))
+                panel.job.failed.connect(lambda m: self._finish(1, m))
+                panel.play_lesson()
                 return
             QTimer.singleShot(300, lambda: self._finish(0, ""))      # let the last frames paint
 
@@ -158,7 +171,8 @@ def main(argv=None) -> int:
     sys.excepthook = _excepthook(weakref.ref(window))
     window.exit_fast = True
     app.aboutToQuit.connect(lambda: engine.shutdown(2000, then_wait=False))
-    window.screenshot = (Screenshot(app, window, args.screenshot, args.timeout, args.train, scratch)
+    window.screenshot = (Screenshot(app, window, args.screenshot, args.timeout, args.train, scratch,
+                                     args.play_lesson)
                          if args.screenshot else None)
     window.show()
     from .ui.autosave import install as install_autosave      # no lost work: autosave, recovery after a crash

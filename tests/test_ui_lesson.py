@@ -151,19 +151,54 @@ def test_export_dialog_writes_the_lesson_and_cancel_leaves_nothing(qtbot, tmp_pa
     assert (out / "shapes.srt").read_text() == srt
 
 
-def test_play_lesson_shows_the_captions(qtbot, tmp_path):
-    panel = LessonPanel(capture=lambda: Project(model="shapes-vae", fps=8))
-    qtbot.addWidget(panel)
+def test_play_lesson_runs_in_the_main_preview_with_captions_then_back_to_the_clip(window, qtbot):
+    panel = window.lesson_panel
     panel.set_lesson(Lesson("", [Shot(1.0, "a large red circle still on a white background", "Read me", seed=3)]))
-    with qtbot.waitSignal(panel.job.finished, timeout=60000):
+    clip = window.player.frames.copy()
+    with qtbot.waitSignal(panel.rendered, timeout=60000):
         panel.play_lesson()
-    qtbot.waitUntil(lambda: panel.player is not None, timeout=5000)
-    frames = panel.player.frames
-    assert frames.shape == (8, 512, 512, 3)
+        assert panel.play.text() == "Cancel preview" and not panel.progress.isHidden()
+    assert panel.play.text() == "Play lesson"
+    frames = window.player.frames                                      # the window's own player
+    assert window.lesson_view.active and window.lesson_view.bar.isVisible() and window.player.playing
+    assert frames.shape == (8, 512, 512, 3) and window.player.complete()
     band = frames[0, int(512 * 0.8):int(512 * 0.95), 128:384].astype(int)
     assert (band.max(axis=2) < 110).mean() > 0.15 and (band.min(axis=2) > 230).any()   # the caption box and letters
     assert frames[0, :100].min() > 200                                                   # the white backdrop above
-    panel.player.close()
+    assert window.preview.scaling == "smooth"
+    with qtbot.waitSignal(window.engine.clipFinished, timeout=60000):
+        window.engine.render(window.last_request)                      # a clip render arriving now is not drawn
+    assert window.player.frames.shape == (8, 512, 512, 3)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    window.preview.setFocus()
+    qtbot.keyClick(window.preview, Qt.Key.Key_Escape)                  # Esc: back to the clip
+    assert not window.lesson_view.active and not window.lesson_view.bar.isVisible()
+    assert window.preview.scaling == "pixel"
+    qtbot.waitUntil(window.player.complete, timeout=60000)
+    assert window.player.frames.shape == clip.shape and np.array_equal(window.player.frames, clip)
+
+
+def test_lesson_preview_cancels_from_its_button(window, qtbot):
+    panel = window.lesson_panel
+    panel.set_lesson(Lesson("", [Shot(4.0, "a large red circle moving right on a white background", "A", seed=3)]))
+    panel.play_lesson()
+    assert panel.play.text() == "Cancel preview"
+    with qtbot.waitSignal(panel.job.cancelled, timeout=30000):
+        panel.play.click()
+    assert panel.play.text() == "Play lesson" and panel.progress.isHidden()
+    assert "cancelled" in panel.message.text() and not window.lesson_view.active
+
+
+def test_any_edit_of_the_clip_ends_the_lesson_preview(window, qtbot):
+    panel = window.lesson_panel
+    panel.set_lesson(Lesson("", [Shot(1.0, "a large red circle still on a white background", "Read me", seed=3)]))
+    with qtbot.waitSignal(panel.rendered, timeout=60000):
+        panel.play_lesson()
+    window.prompt.seed.setValue(window.prompt.seed.value() + 1)
+    assert not window.lesson_view.active
+    qtbot.waitUntil(window.player.complete, timeout=60000)
+    assert window.player.frames.shape[1:3] == (64, 64)
 
 
 def test_clip_export_dialog_draws_title_and_caption(window, qtbot, tmp_path):

@@ -39,3 +39,19 @@ def test_screenshot_fails_without_models(tmp_path):
     assert r.returncode == 1
     assert "no model" in r.stderr
     assert shot.is_file()                                      # the empty state, for a look
+
+
+def test_screenshot_of_a_lesson_playing_in_the_preview(models_env, tmp_path):
+    from studio.lesson.script import Lesson, Shot
+    from studio.project import Project
+    doc = Project(model="tiny-vae", prompt="a red circle", fps=8, frames=8,
+                  lesson=Lesson("Title", [Shot(1.0, "a large red circle still on a white background", "Read me", 3)]))
+    doc.save(tmp_path / "lesson.lstudio")
+    shot = tmp_path / "lesson.png"
+    r = _run(tmp_path, models_env, str(tmp_path / "lesson.lstudio"), "--screenshot", str(shot), "--play-lesson")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert shot.is_file()
+    empty = Project(model="tiny-vae", prompt="a red circle")
+    empty.save(tmp_path / "empty.lstudio")
+    r = _run(tmp_path, models_env, str(tmp_path / "empty.lstudio"), "--screenshot", str(shot), "--play-lesson")
+    assert r.returncode == 1 and "no lesson to play" in r.stderr

@@ -192,6 +192,8 @@ class KeyframeMixin:
         return self._tracks_cache[1]
 
     def _playhead_moved(self, i: int) -> None:
+        if self.lesson_view.active:                  # the lesson's frames, not the clip's
+            return
         if self._keyframes:
             self.latent.set_values(self._values_at(i))
         self.trajectory.set_frame(i)

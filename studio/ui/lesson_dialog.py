@@ -1,4 +1,4 @@
-"""Lesson jobs and dialogs: export a lesson (progress, Cancel), and play it back with its captions.
+"""Lesson jobs and the lesson export dialog (progress, Cancel).
 
 A lesson renders in its own process, `python -m studio lesson PROJECT --out …`, the same code path
 as the command line. The engine thread stays free for the preview, Cancel is a SIGTERM that the
@@ -12,13 +12,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QObject, QProcess, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
 from .export_dialog import SIZES, add_progress_and_buttons
-from .preview import PreviewView
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {"mp4": ("MP4 (H.264) with a subtitle track", ".mp4"), "webm": ("WebM (VP9) with a WebVTT track", ".webm")}
@@ -213,49 +211,3 @@ class LessonExportDialog(QDialog):
             self.job.cancel()
             return
         super().reject()
-
-
-class LessonPlayer(QDialog):
-    """Plays a rendered lesson (frames with the title card and the captions drawn) in a preview."""
-
-    def __init__(self, frames: np.ndarray, fps: int, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle("Lesson preview")
-        self.resize(760, 620)
-        self.frames, self.index = frames, 0
-        lay = QVBoxLayout(self)
-        self.view = PreviewView()
-        self.view.set_scaling("smooth")
-        lay.addWidget(self.view, 1)
-        row = QHBoxLayout()
-        self.play = QPushButton("Pause")
-        self.play.clicked.connect(self.toggle)
-        self.position = QLabel("")
-        self.position.setObjectName("hint")
-        row.addWidget(self.play)
-        row.addWidget(self.position, 1)
-        lay.addLayout(row)
-        self.fps = fps
-        self.timer = QTimer(self, interval=max(1, round(1000 / fps)), timeout=self.step)
-        self.show_frame(0)
-        self.timer.start()
-
-    def show_frame(self, i: int) -> None:
-        self.index = i % len(self.frames)
-        self.view.set_frame(self.frames[self.index])
-        self.position.setText(f"{self.index / self.fps:5.2f} s / {len(self.frames) / self.fps:.2f} s")
-
-    def step(self) -> None:
-        self.show_frame(self.index + 1)
-
-    def toggle(self) -> None:
-        if self.timer.isActive():
-            self.timer.stop()
-            self.play.setText("Play")
-        else:
-            self.timer.start()
-            self.play.setText("Pause")
-
-    def done(self, r) -> None:
-        self.timer.stop()
-        super().done(r)

@@ -12,12 +12,12 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QGridLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QVBoxLayout,
                                QWidget)
 
 from ..lesson.script import Lesson, Shot, read_script, save_script
 from .export_dialog import remembered_folder, slug
-from .lesson_dialog import LessonExportDialog, LessonJob, LessonPlayer
+from .lesson_dialog import LessonExportDialog, LessonJob
 
 SCRIPT_FILTER = "Lesson script (*.txt);;All files (*)"
 PREVIEW_SIZE = "512"
@@ -25,6 +25,7 @@ PREVIEW_SIZE = "512"
 
 class LessonPanel(QWidget):
     changed = Signal()
+    rendered = Signal(object, int, int)          # the lesson's frames (title card, captions drawn), fps, shots
 
     def __init__(self, capture=None, settings=None, parent=None):
         """capture() -> studio.project.Project: the current clip (prompt, seed, sliders, keyframes, model, fps)."""
@@ -35,7 +36,7 @@ class LessonPanel(QWidget):
         self.shots: list[Shot] = []
         self._filling = False
         self.job = LessonJob(self)
-        self.player: LessonPlayer | None = None
+        self.frames: np.ndarray | None = None        # the last lesson rendered for the preview
         self.dialog: LessonExportDialog | None = None
 
         self.title = QLineEdit()
@@ -60,6 +61,9 @@ class LessonPanel(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.hide()
 
         self.add = QPushButton("Add to lesson")
         self.add.setObjectName("primaryButton")
@@ -81,6 +85,7 @@ class LessonPanel(QWidget):
         middle.addRow("Caption", self.caption)
         middle.addRow("Length", self.seconds)
         middle.addRow("Prompt", self.prompt)
+        middle.addRow(self.progress)
         middle.addRow(self.message)
         lay.addLayout(middle, 3)
         grid = QGridLayout()
@@ -105,10 +110,10 @@ class LessonPanel(QWidget):
         self.caption.textEdited.connect(self._edit_caption)
         self.seconds.valueChanged.connect(self._edit_seconds)
         self.title.textEdited.connect(lambda _t: self._changed())
-        self.job.progress.connect(lambda d, t: self._say(f"Rendering the lesson… {100 * d // max(1, t)}%"))
+        self.job.progress.connect(lambda d, t: self.progress.setValue(100 * d // max(1, t)))
         self.job.finished.connect(self._play_rendered)
-        self.job.failed.connect(lambda m: self._say(m, error=True))
-        self.job.cancelled.connect(lambda: self._say(""))
+        self.job.failed.connect(lambda m: (self._rendering(False), self._say(m, error=True)))
+        self.job.cancelled.connect(lambda: (self._rendering(False), self._say("Lesson preview cancelled.")))
         self._refresh()
 
     # ------------------------------------------------------------------ the document
@@ -277,25 +282,34 @@ class LessonPanel(QWidget):
         return base
 
     def play_lesson(self) -> None:
-        """Renders the whole lesson with its title card and captions drawn, then plays it."""
+        """Renders the whole lesson with its title card and captions drawn, then sends it to the
+        preview (`rendered`). Pressed again while rendering, it cancels."""
+        if self.job.running:
+            self._say("Cancelling…")
+            self.job.cancel()
+            return
         if not self.shots:
             return
-        if self.job.running:
-            self.job.cancel()
-            self.job.wait(5000)
         import tempfile
         self._preview_dir = tempfile.TemporaryDirectory(prefix="latent-lesson-preview-")
-        self._say("Rendering the lesson…")
+        self._rendering(True)
+        self._say("Rendering the lesson for the preview…")
         self.job.start(self.project(), str(Path(self._preview_dir.name) / "lesson.npy"), PREVIEW_SIZE,
                        burn_in=True)
 
+    def _rendering(self, busy: bool) -> None:
+        self.progress.setValue(0)
+        self.progress.setVisible(busy)
+        self.play.setText("Cancel preview" if busy else "Play lesson")
+        self.play.setToolTip("Stop rendering the lesson preview" if busy else
+                             "Play the whole lesson in the preview, captions drawn as viewers will see them")
+
     def _play_rendered(self, path: str) -> None:
-        frames = np.load(path)
+        self._rendering(False)
+        self.frames = np.load(path)
         self._preview_dir.cleanup()
-        self._say(f"Playing {len(frames)} frames.")
-        self.player = LessonPlayer(frames, self.project().fps, self.window())
-        self.player.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        self.player.show()
+        self._say(f"Playing the lesson in the preview ({len(self.frames)} frames).")
+        self.rendered.emit(self.frames, self.project().fps, len(self.shots))
 
     def open_export_dialog(self) -> LessonExportDialog | None:
         if not self.shots:
@@ -322,5 +336,6 @@ def attach_lesson_panel(window) -> LessonPanel:
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     panel.changed.connect(window._update_title)
+    panel.rendered.connect(window.lesson_view.show)
     window.lesson_dock = dock
     return panel

@@ -23,6 +23,7 @@ from .empty_state import EmptyState
 from .export_dialog import ExportDialog, default_folder, slug
 from .latent_panel import LatentPanel
 from .lesson_panel import attach_lesson_panel
+from .lesson_playback import LessonPlayback
 from .menus import build_menus
 from .model_card import ModelCardDialog
 from .player import Player
@@ -112,6 +113,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         v.addWidget(self.transport)
         v.addWidget(self.timeline)
         self._build_keyframe_ui(v)
+        self.lesson_view = LessonPlayback(self, v)         # a rendered lesson plays in this preview
         self.empty = EmptyState()
         self.stack = QStackedWidget()
         self.stack.addWidget(clip_page)
@@ -383,6 +385,12 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self.request_render(force=True)
 
     def stop_render(self) -> None:
+        """Esc: ends a lesson preview (or stops rendering it), else stops the clip's render."""
+        if self.lesson_view.active or self.lesson_panel.job.running:
+            self.lesson_view.leave()
+            if self.lesson_panel.job.running:
+                self.lesson_panel.play_lesson()            # pressed while rendering: cancels
+            return
         if self.player.complete() or self.last_request is None:
             return
         self.engine.cancel_render()
@@ -399,6 +407,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
     def request_render(self, force: bool = False) -> RenderRequest | None:
         if self.model_info is None:
             return None
+        self.lesson_view.leave(render=False)            # any edit of the clip puts the clip back
         req = RenderRequest.from_project(self.project(), self.player.index, self.image_path)
         if not force and self.last_request is not None and req.key() == self.last_request.key():
             return self.last_request                    # nothing that the frames depend on has changed
@@ -418,6 +427,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self.prompt.set_word_status(self._word_status, self._matched)
 
     def _on_clip_started(self, rid: int, n: int, parse) -> None:
+        if self.lesson_view.active:
+            return
         res = self.model_info["resolution"] if self.model_info else 64
         self.player.begin_clip(n, res, res)
         self._on_parsed(parse)
@@ -425,6 +436,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self._say(f"Rendering {n} frames…")
 
     def _on_frames(self, rid: int, indices, frames) -> None:
+        if self.lesson_view.active:
+            return
         self.player.update_frames(indices, frames)
         if "first_frame_ms" not in self.timings:
             self.timings["first_frame_ms"] = (time.perf_counter() - self.t0) * 1e3
@@ -434,6 +447,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
             self.message.setText(f"Rendering… {done}/{total} frames")
 
     def _on_clip_finished(self, rid: int, timings: dict) -> None:
+        if self.lesson_view.active:
+            return
         total = timings.get("total_ms", 0.0)
         first = timings.get("first_ms") or 0.0
         self.render_chip.setText(f"render: {total:.0f} ms")
