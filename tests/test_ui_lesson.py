@@ -231,3 +231,33 @@ def test_dialogs_open_in_the_users_folders_and_remember(tmp_path, monkeypatch):
     assert remembered_folder(settings, "projectDir", "documents") == str(tmp_path)
     settings.setValue("projectDir", str(tmp_path / "gone"))
     assert remembered_folder(settings, "projectDir", "documents") == str(docs)
+
+
+def test_shots_carry_keyframes_and_lesson_edits_undo(window, qtbot):
+    win, panel = window, window.lesson_panel
+    win.player.seek(0)
+    win.add_key()
+    win.player.seek(win.player.count - 1)
+    win.latent.set_values({"size": 1.5})
+    win.add_key()
+    keys = list(win.project().keyframes)
+    assert len(keys) == 2
+    panel.add_current()
+    assert panel.shots[0].keyframes == keys                   # the trajectory comes with the shot
+    panel.add_current()
+    panel.caption.setText("")
+    qtbot.keyClicks(panel.caption, "Second")
+    win.commit()                                               # what the typing pause does
+    assert [s.caption for s in panel.shots] == ["", "Second"]
+    panel.list.setCurrentRow(1)
+    panel.delete_selected()                                    # one step of its own
+    assert len(panel.shots) == 1
+    win.do_undo()                                              # Ctrl+Z brings the deleted shot back
+    assert [s.caption for s in panel.shots] == ["", "Second"]
+    win.do_undo()                                              # ... then the caption goes
+    assert [s.caption for s in panel.shots] == ["", ""]
+    win.do_undo()                                              # ... then the second add
+    assert len(panel.shots) == 1 and panel.shots[0].keyframes == keys
+    for _ in range(3):
+        win.do_redo()
+    assert len(panel.shots) == 1 and win.isWindowModified()

@@ -25,6 +25,7 @@ PREVIEW_SIZE = "512"
 
 class LessonPanel(QWidget):
     changed = Signal()
+    committed = Signal()                         # a whole edit (add, delete, move, import): one undo step now
     rendered = Signal(object, int, int)          # the lesson's frames (title card, captions drawn), fps, shots
 
     def __init__(self, capture=None, settings=None, parent=None):
@@ -120,14 +121,12 @@ class LessonPanel(QWidget):
     def lesson(self) -> Lesson:
         return Lesson(self.title.text().strip(), copy.deepcopy(self.shots))
 
-    def set_lesson(self, lesson: Lesson) -> None:
+    def set_lesson(self, lesson: Lesson, keep_row: bool = False) -> None:
+        """Shows `lesson` (quietly: no `changed`). keep_row: stay on the selected shot (undo/redo)."""
+        row = self.list.currentRow() if keep_row else 0
         self.title.setText(lesson.title)
         self.shots = copy.deepcopy(list(lesson.shots))
-        self._refresh(0 if self.shots else -1)
-
-    def state(self) -> tuple:
-        """A comparable snapshot for the window's unsaved-changes check."""
-        return (self.title.text().strip(), tuple(repr(s) for s in self.shots))
+        self._refresh(min(max(row, 0), len(self.shots) - 1))
 
     # ------------------------------------------------------------------ editing
     def add_current(self) -> Shot | None:
@@ -140,7 +139,7 @@ class LessonPanel(QWidget):
         shot = Shot(round(p.frames / p.fps, 2), p.prompt, "", p.seed, dict(p.sliders), copy.deepcopy(list(p.keyframes)))
         self.shots.append(shot)
         self._refresh(len(self.shots) - 1)
-        self._changed()
+        self._changed(commit=True)
         self._say("Added. Give the shot a caption viewers will read.")
         self.caption.setFocus()
         return shot
@@ -150,19 +149,19 @@ class LessonPanel(QWidget):
         if 0 <= row < len(self.shots):
             del self.shots[row]
             self._refresh(min(row, len(self.shots) - 1))
-            self._changed()
+            self._changed(commit=True)
 
     def move(self, row: int, to: int) -> None:
         if 0 <= row < len(self.shots) and 0 <= to < len(self.shots) and row != to:
             self.shots.insert(to, self.shots.pop(row))
             self._refresh(to)
-            self._changed()
+            self._changed(commit=True)
 
     def _after_drag(self, *_args) -> None:
         order = [self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count())]
         self.shots = [self.shots[i] for i in order]
         self._refresh(self.list.currentRow())
-        self._changed()
+        self._changed(commit=True)
 
     def _edit_caption(self, text: str) -> None:
         row = self.list.currentRow()
@@ -178,9 +177,11 @@ class LessonPanel(QWidget):
             self._refresh_item(row)
             self._changed()
 
-    def _changed(self) -> None:
+    def _changed(self, commit: bool = False) -> None:
         self._update_total()
         self.changed.emit()
+        if commit:
+            self.committed.emit()
 
     # ------------------------------------------------------------------ drawing
     def _refresh(self, select: int = -1) -> None:
@@ -240,7 +241,7 @@ class LessonPanel(QWidget):
             return False
         self.set_lesson(lesson)
         self._remember(path)
-        self._changed()
+        self._changed(commit=True)
         self._say(f"Imported {len(lesson.shots)} shots from {Path(path).name}.")
         return True
 
@@ -335,7 +336,8 @@ def attach_lesson_panel(window) -> LessonPanel:
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    panel.changed.connect(window._update_title)
+    panel.changed.connect(lambda: window._changed(render=False))      # an undo step, the title's "*"
+    panel.committed.connect(window.commit)
     panel.rendered.connect(window.lesson_view.show)
     window.lesson_dock = dock
     return panel

@@ -37,7 +37,7 @@ from .transport import TransportBar
 from .undo import SnapshotCommand
 
 log = logging.getLogger(__name__)
-UNDOABLE = ("prompt", "seed", "sliders", "frames", "fps", "image", "keyframes", "loop", "noise_period")
+UNDOABLE = ("prompt", "seed", "sliders", "frames", "fps", "image", "keyframes", "loop", "noise_period", "lesson")
 
 
 class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
@@ -295,12 +295,12 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
     def state(self) -> dict:
         return {"prompt": self.prompt.editor.text(), "seed": self.prompt.seed.value(),
                 "frames": self.prompt.frames.value(), "fps": self.prompt.fps.value(),
-                "sliders": self.document_sliders(), "image": self.image_path, **self.timeline_state()}
+                "sliders": self.document_sliders(), "image": self.image_path, **self.timeline_state(),
+                "lesson": self.lesson_panel.lesson()}
 
     def document_state(self) -> dict:
         return {**self.state(), "model": self.model_name or self.requested_model or "",
-                "seed_locked": self.prompt.lock.isChecked(), "export": dict(self.export_options),
-                "lesson": self.lesson_panel.state()}
+                "seed_locked": self.prompt.lock.isChecked(), "export": dict(self.export_options)}
 
     def is_dirty(self) -> bool:
         return self.document_state() != self._saved
@@ -322,6 +322,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
             self._set_image_quiet(s.get("image", ""))
             keys = [Keyframe(t, dict(sl), e, sd) for t, sl, e, sd in s.get("keyframes", [])]
             self.apply_timeline(keys, s.get("loop", False), s.get("noise_period", 2.0), s["sliders"])
+            if s.get("lesson") is not None and s["lesson"] != self.lesson_panel.lesson():
+                self.lesson_panel.set_lesson(s["lesson"], keep_row=True)
         finally:
             self._applying = False
         self._committed = self.state()
