@@ -298,3 +298,17 @@ def test_project_given_at_launch(models_env, qtbot, tmp_path):
     assert win.last_request.sliders == (("sefa1", 0.5),) and win.player.count == 10 and win.player.fps == 12
     assert not win.is_dirty() and win.windowTitle().startswith("launch.lstudio")
     win.close()
+
+
+def test_an_edit_made_while_the_model_loads_is_not_lost(models_env, qtbot, tmp_path):
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(Engine(device="cpu", warm_encoder=False), settings, model="tiny-vae", prompt="")
+    win.ask_unsaved = lambda: "discard"
+    qtbot.addWidget(win)
+    qtbot.keyClicks(win.prompt.editor, "a blue square")              # before the engine is even up
+    win._commit_timer.stop()                                          # the model arrives within the typing pause
+    assert win.model_info is None and win.undo.count() == 0
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.show()
+    assert win.is_dirty() and win.isWindowModified()                  # closing would ask to save it
+    win.close()

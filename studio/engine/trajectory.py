@@ -57,13 +57,16 @@ class TimelineSpec:
 
 def check_slider(name: str, value) -> float:
     """A slider value the model can honour, or StudioError with one sentence."""
+    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "…"
     try:
         v = float(value)
+    except OverflowError:                              # an int too large for a float (10**400)
+        v = math.inf
     except (TypeError, ValueError):
-        raise StudioError(f"the value of {name!r} must be a number, not {value!r}") from None
+        raise StudioError(f"the value of {name!r} must be a number, not {shown}") from None
     limit = NOISE_LIMIT if name == NOISE else SLIDER_LIMIT
     if not math.isfinite(v) or abs(v) > limit:
-        raise StudioError(f"the value of {name!r} must be a number from {-limit:g} to {limit:g}, not {value!r}")
+        raise StudioError(f"the value of {name!r} must be a number from {-limit:g} to {limit:g}, not {shown}")
     return v
 
 

@@ -68,6 +68,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self._model_paths: dict[str, str] = {}
         self.exit_fast = False               # the app sets it: a load still running at close ends with the process
         self._clean_after_load = False
+        self._edited_early = False           # the user changed something before the first model was in
         self._committed: dict = {}
         self._saved: dict = {}
 
@@ -279,7 +280,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
                 self.prompt.fps.setValue(int(info["fps"]))
         finally:
             self._applying = False
-        if (self._first_load and not self.project_path and self.undo.count() == 0) or self._clean_after_load:
+        if (self._first_load and not self.project_path and not self._edited_early) or self._clean_after_load:
             self._committed = self.state()
             self._saved = self.document_state()     # model defaults (or a project's model) are no change
             self._clean_after_load = False
@@ -352,6 +353,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
     def _changed(self, render: bool) -> None:
         if self._applying:
             return
+        if self.model_info is None and self._saved:      # typed while the model loads: not a default
+            self._edited_early = True
         self._commit_timer.start()
         self._update_title()
         if render:
