@@ -220,11 +220,13 @@ def test_dialogs_open_in_the_users_folders_and_remember(tmp_path, monkeypatch):
     import platformdirs
 
     from studio.ui.export_dialog import default_folder, remembered_folder
-    videos, docs = tmp_path / "Videos", tmp_path / "Documents"
-    videos.mkdir()
-    docs.mkdir()
+    videos, docs, pictures = tmp_path / "Videos", tmp_path / "Documents", tmp_path / "Pictures"
+    for d in (videos, docs, pictures):
+        d.mkdir()
     monkeypatch.setattr(platformdirs, "user_videos_dir", lambda: str(videos))
     monkeypatch.setattr(platformdirs, "user_documents_dir", lambda: str(docs))
+    monkeypatch.setattr(platformdirs, "user_pictures_dir", lambda: str(pictures))
+    assert remembered_folder(None, "imageDir", "pictures") == str(pictures)    # images to animate
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     assert default_folder(None) == str(videos) and remembered_folder(settings, "projectDir", "documents") == str(docs)
     settings.setValue("projectDir", str(tmp_path))

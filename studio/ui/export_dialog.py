@@ -256,10 +256,11 @@ def add_progress_and_buttons(dialog, lay) -> None:
 
 
 def user_folder(kind: str = "videos") -> str:
-    """The user's Videos or Documents folder (platformdirs), else the home folder; never the folder
-    the app happened to be started from."""
+    """The user's Videos, Documents or Pictures folder (platformdirs), else the home folder; never
+    the folder the app happened to be started from."""
     import platformdirs
-    found = Path(platformdirs.user_videos_dir() if kind == "videos" else platformdirs.user_documents_dir())
+    found = Path({"videos": platformdirs.user_videos_dir, "pictures": platformdirs.user_pictures_dir}.get(
+        kind, platformdirs.user_documents_dir)())
     return str(found if found.is_dir() else Path.home())
 
 

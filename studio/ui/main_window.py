@@ -20,7 +20,7 @@ from ..worker import Engine, RenderRequest
 from .documents import DocumentMixin, _as_list
 from .keyframe_editing import KeyframeMixin
 from .empty_state import EmptyState
-from .export_dialog import ExportDialog, default_folder, slug
+from .export_dialog import ExportDialog, default_folder, remembered_folder, slug
 from .latent_panel import LatentPanel
 from .lesson_panel import attach_lesson_panel
 from .lesson_playback import LessonPlayback
@@ -500,9 +500,11 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
 
     # ------------------------------------------------------------------ image to video
     def choose_image(self) -> None:
-        path = QFileDialog.getOpenFileName(self, "Animate an image", "",
+        path = QFileDialog.getOpenFileName(self, "Animate an image", remembered_folder(self.settings, "imageDir",
+                                                                                      "pictures"),
                                            "Images (*.png *.jpg *.jpeg *.bmp *.webp)")[0]
         if path:
+            self.settings.setValue("imageDir", str(Path(path).parent))
             self.set_image(path)
 
     def _set_image_quiet(self, path: str) -> None:

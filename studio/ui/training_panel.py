@@ -253,7 +253,9 @@ class TrainingPanel(QWidget):
         self.check(folder)
 
     def choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "A folder of videos to train on", self.folder)
+        from .export_dialog import user_folder
+        folder = QFileDialog.getExistingDirectory(self, "A folder of videos to train on",
+                                                  self.folder or user_folder("videos"))
         if folder:
             self.set_folder(folder)
 
