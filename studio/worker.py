@@ -33,7 +33,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-CHUNK_SECONDS = 0.03            # a render chunk aims at this much work, so cancel and updates stay quick
+CHUNK_SECONDS = 0.008           # a render chunk aims at this much work: a newer request (a slider drag) waits at most this
 MAX_CHUNK = 64
 
 
