@@ -47,11 +47,19 @@ def _warn_unknown(parsed):
         print(f"warning: the model does not know these words: {', '.join(parsed.unknown)}", file=sys.stderr)
 
 
-def _write(frames, out: Path, fps: int, args) -> None:
+def _write(model, plan, out: Path, fps: int, args) -> str:
+    """Writes the plan's frames (drawn at the export size with `--scaling native`); returns how
+    they were sized, for the one-line report."""
     from .media.overlay import text_overlay
     from .media.writer import ExportSettings, write_clip
+    from .rendering import ExportFrames
     settings = ExportSettings(size=args.size, fit=args.fit, scaling=args.scaling, fps=fps)
+    frames = ExportFrames(model, plan, settings)
     write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps))
+    res = model.resolution
+    if frames.side:
+        return f"drawn at {frames.side}x{frames.side} for {args.size}"
+    return f"{res}x{res}" + ("" if args.size == "native" else f" scaled ({args.scaling}) to {args.size}")
 
 
 def cmd_generate(args) -> int:
@@ -63,10 +71,8 @@ def cmd_generate(args) -> int:
     m = load_model(args.model, args.device)
     plan = m.plan(args.prompt, args.seed, args.frames, sliders)
     _warn_unknown(plan.parsed)
-    frames = m.render(plan)
-    _write(frames, out, args.fps or m.fps, args)
-    size = f"{frames.shape[2]}x{frames.shape[1]}" + ("" if args.size == "native" else f" shown at {args.size}")
-    print(f"wrote {out} ({len(frames)} frames, {size}, model {m.name}, seed {args.seed})")
+    size = _write(m, plan, out, args.fps or m.fps, args)
+    print(f"wrote {out} ({plan.frames} frames, {size}, model {m.name}, seed {args.seed})")
     return 0
 
 
@@ -85,9 +91,8 @@ def cmd_animate(args) -> int:
     plan = m.plan_animation(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), args.prompt or "", args.seed, args.frames,
                             _sliders(args.set))
     _warn_unknown(plan.parsed)
-    frames = m.render(plan)
-    _write(frames, out, args.fps or m.fps, args)
-    print(f"wrote {out} ({len(frames)} frames from {args.image}, model {m.name})")
+    size = _write(m, plan, out, args.fps or m.fps, args)
+    print(f"wrote {out} ({plan.frames} frames from {args.image}, {size}, model {m.name})")
     return 0
 
 
@@ -149,13 +154,13 @@ def cmd_export(args) -> int:
     from .engine import load_model
     from .project import Project
     out = _prepare_out(args.out)
-    from .rendering import render_project
+    from .rendering import plan_project
     proj = Project.load(args.project)
     m = load_model(proj.model, args.device)
-    frames = render_project(m, proj)
-    _write(frames, out, proj.fps, args)
+    plan = plan_project(m, proj)
+    size = _write(m, plan, out, proj.fps, args)
     keys = f", {len(proj.keyframes)} keyframes" if proj.keyframes else ""
-    print(f"wrote {out} from {args.project} ({len(frames)} frames{keys}{', loop' if proj.loop else ''})")
+    print(f"wrote {out} from {args.project} ({plan.frames} frames, {size}{keys}{', loop' if proj.loop else ''})")
     return 0
 
 
@@ -217,7 +222,9 @@ def _add_output_options(p):
     p.add_argument("--out", required=True, help=".mp4, .webm, .gif, .npy or a folder for PNG frames")
     p.add_argument("--size", default="native", help="native, 256, 512, 720p or 1080p")
     p.add_argument("--fit", default="letterbox", choices=["letterbox", "crop"])
-    p.add_argument("--scaling", default="smooth", choices=["smooth", "pixel"])
+    p.add_argument("--scaling", default="native", choices=["native", "smooth", "pixel"],
+                   help="native: the model draws at the export size (crisp edges); smooth or pixel: the "
+                        "model's frames scaled up")
     p.add_argument("--title", default=None, help="a title shown over the first second")
     p.add_argument("--caption", default=None, help="a caption shown along the bottom")
 
@@ -283,7 +290,7 @@ def build_parser() -> argparse.ArgumentParser:
     le.add_argument("--model", default=None, help=f"default: the project's model, else {DEFAULT_MODEL}")
     le.add_argument("--size", default="720p", help="native, 256, 512, 720p or 1080p")
     le.add_argument("--fit", default="letterbox", choices=["letterbox", "crop"])
-    le.add_argument("--scaling", default="smooth", choices=["smooth", "pixel"])
+    le.add_argument("--scaling", default="native", choices=["native", "smooth", "pixel"])
     le.add_argument("--fps", type=int, default=None)
     le.add_argument("--title-seconds", type=float, default=2.0, help="how long the title card shows")
     le.add_argument("--burn-in", action="store_true", help="also draw the captions into the picture")

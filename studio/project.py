@@ -29,7 +29,7 @@ EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
 EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
 EXPORT_SIZES = ("native", "256", "512", "720p", "1080p")
 EXPORT_FITS = ("letterbox", "crop")
-EXPORT_SCALINGS = ("pixel", "smooth")
+EXPORT_SCALINGS = ("native", "pixel", "smooth")
 MAX_SECONDS = 86400.0        # a keyframe time or a lesson shot's length beyond a day is a malformed file
 
 
@@ -50,7 +50,7 @@ class ExportOptions:
     format: str = "mp4"                           # one of EXPORT_FORMATS ("png" is a PNG sequence)
     size: str = "512"                             # one of EXPORT_SIZES
     fit: str = "letterbox"                        # letterbox or crop
-    scaling: str = "pixel"                        # pixel (nearest neighbour) or smooth
+    scaling: str = "native"                       # native (drawn at export size), pixel (nearest) or smooth
     fps: int | None = None                        # None: the project's fps
 
 

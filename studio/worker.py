@@ -89,7 +89,7 @@ class ExportRequest:
     path: str
     size: str = "native"
     fit: str = "letterbox"
-    scaling: str = "pixel"
+    scaling: str = "native"
     fps: int = 8
     id: int = 0
     title: str = ""                         # drawn over the first second (lesson videos)
@@ -342,14 +342,17 @@ class EngineWorker(QObject):
         from studio.media.writer import Cancelled, ExportSettings, write_clip
         self.status.emit("Exporting…")
         n = req.render.frames
-        if self._last_clip is not None and self._last_clip[0] == req.render.key():
+        settings = ExportSettings(size=req.size, fit=req.fit, scaling=req.scaling, fps=req.fps)
+        from studio.rendering import ExportFrames, native_side
+        if native_side(self.model, settings):
+            frames, offset, total = ExportFrames(self.model, self._plan(req.render), settings), 0, n   # drawn as written
+        elif self._last_clip is not None and self._last_clip[0] == req.render.key():
             frames, offset, total = self._last_clip[1], 0, n
         else:
             frames, offset, total = self._render_all(req), n, 2 * n     # rendering is the first half
             if frames is None:
                 self.exportCancelled.emit(req.id)
                 return
-        settings = ExportSettings(size=req.size, fit=req.fit, scaling=req.scaling, fps=req.fps)
         from studio.media.overlay import text_overlay
         try:
             path = write_clip(frames, req.path, settings, overlay=text_overlay(req.title, req.caption, n, req.fps),

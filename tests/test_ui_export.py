@@ -78,3 +78,25 @@ def test_cancel_export_leaves_no_file(window, qtbot, tmp_path):
     qtbot.wait(300)
     assert list(out_dir.iterdir()) == []
     dlg.close()
+
+
+def test_native_is_the_default_and_matches_the_api(window, qtbot, tmp_path):
+    import cv2
+    import numpy as np
+
+    from studio.rendering import plan_project
+    win = window
+    dlg = win.open_export_dialog()
+    assert dlg.settings()["scaling"] == "native"
+    out = tmp_path / "frames"
+    dlg.set_choice(format="png", size="512", path=out)
+    with qtbot.waitSignal(dlg.exported, timeout=60000):
+        dlg.export.click()
+    files = sorted(out.iterdir())
+    assert len(files) == win.prompt.frames.value()
+    first = cv2.imread(str(files[0]))[..., ::-1]
+    m = win.engine.worker.model                                          # idle now; its threads, its numbers
+    want = m.render(plan_project(m, win.project()), [0], size=512)[0]     # drawn at 512, not enlarged
+    d = np.abs(first.astype(int) - want.astype(int))
+    assert first.shape == (512, 512, 3) and d.max() == 0, (d.max(), (d > 0).sum(), np.argwhere(d > 0)[:5])
+    dlg.close()

@@ -72,6 +72,9 @@ def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
                                                   Key(74.0, {"color-blue": -1.0})], loop=True, seed=3)
     keyed_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 3, timeline=keyed), repeat=5, warmup=1)
     frame_ms = _median_ms(lambda: m.generate(BENCH_PROMPT, 1, 1))
+    clip_plan = m.plan(BENCH_PROMPT, 1, 16)          # --scaling native: the model draws at export size
+    native512_ms = _median_ms(lambda: m.render(clip_plan, size=512), repeat=7, warmup=1)
+    native1080_ms = _median_ms(lambda: m.render(clip_plan, size=1080), repeat=5, warmup=1)
     dec = m.decoder
     plan = m.plan(BENCH_PROMPT, 0, 16)
     cond = plan.w[None, :-m.z_content].repeat(batch, 1).to(m.device)
@@ -96,6 +99,8 @@ def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
         "resolution": m.resolution,
         "clip_16_frames_ms": round(clip_ms, 2),
         "one_frame_ms": round(frame_ms, 2),
+        "native_512_clip_16_frames_ms": round(native512_ms, 1),
+        "native_1080_clip_16_frames_ms": round(native1080_ms, 1),
         "keyframed_600_frames_ms": round(keyed_ms, 1),
         "prompt_encoding_ms": round(parse_ms, 2),
         "prompt_encoding_known_words_ms": round(known_ms, 3),

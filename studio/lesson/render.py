@@ -152,17 +152,14 @@ def title_card(title: str, width: int, height: int) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- shots
-def render_shot(model, shot: Shot, frames: int, fps: int) -> np.ndarray:
-    """uint8 (frames, H, W, 3) at the model's resolution: the shot's prompt, seed, sliders, keyframes."""
-    try:
-        from ..rendering import render_project     # the latent timeline (issue 8): keyframes included
-    except ImportError:
-        render_project = None
-    if render_project is not None:
-        from ..project import Project
-        return render_project(model, Project(model=model.name, prompt=shot.prompt, seed=shot.seed, frames=frames,
-                                             fps=fps, sliders=dict(shot.sliders), keyframes=list(shot.keyframes)))
-    return model.render(model.plan(shot.prompt, shot.seed, frames, dict(shot.sliders)))
+def render_shot(model, shot: Shot, frames: int, fps: int, settings: ExportSettings | None = None):
+    """The shot's frames (prompt, seed, sliders, keyframes): `len()` and iteration of uint8 (H, W, 3),
+    at the model's resolution, or drawn at the export size when `settings` asks for native scaling."""
+    from ..project import Project
+    from ..rendering import ExportFrames, plan_project
+    plan = plan_project(model, Project(model=model.name, prompt=shot.prompt, seed=shot.seed, frames=frames, fps=fps,
+                                       sliders=dict(shot.sliders), keyframes=list(shot.keyframes)))
+    return ExportFrames(model, plan, settings or ExportSettings(scaling="pixel"))
 
 
 def _frames(model, segments, fps, settings, burn_in, progress, cancelled, total):
@@ -173,7 +170,7 @@ def _frames(model, segments, fps, settings, burn_in, progress, cancelled, total)
         if seg.shot is None:
             clip = [title_card(seg.text, *_output_size(model, settings))] * seg.frames
         else:
-            clip = render_shot(model, seg.shot, seg.frames, fps)
+            clip = render_shot(model, seg.shot, seg.frames, fps, settings)
         for frame in clip:
             if cancelled():
                 raise Cancelled()

@@ -19,6 +19,7 @@ from ..engine.errors import StudioError
 VIDEO_FORMATS = {".mp4": ("libx264", ["-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium"]),
                  ".webm": ("libvpx-vp9", ["-pix_fmt", "yuv420p", "-b:v", "0", "-crf", "30", "-deadline", "good"])}
 SUFFIXES = (".mp4", ".webm", ".gif", ".npy")
+SCALINGS = ("native", "smooth", "pixel")
 SIZES = {"native": None, "256": (256, 256), "512": (512, 512), "720p": (1280, 720), "1080p": (1920, 1080)}
 
 
@@ -30,7 +31,7 @@ class Cancelled(Exception):
 class ExportSettings:
     size: str = "native"          # a key of SIZES
     fit: str = "letterbox"        # letterbox or crop, when the frame and the size differ in aspect
-    scaling: str = "smooth"       # smooth or pixel (nearest neighbour)
+    scaling: str = "native"       # native (the model draws at the export size), smooth or pixel (nearest)
     fps: int = 8
 
 
@@ -60,14 +61,15 @@ def resize_frame(frame: np.ndarray, settings: ExportSettings) -> np.ndarray:
         return frame
     tw, th = target
     h, w = frame.shape[:2]
-    interp = cv2.INTER_NEAREST if settings.scaling == "pixel" else cv2.INTER_CUBIC
+    interp = cv2.INTER_NEAREST if settings.scaling == "pixel" else cv2.INTER_CUBIC   # native: drawn at size
     if settings.fit == "crop":
         s = max(tw / w, th / h)
         big = cv2.resize(frame, (round(w * s), round(h * s)), interpolation=interp)
         y, x = (big.shape[0] - th) // 2, (big.shape[1] - tw) // 2
         return np.ascontiguousarray(big[y:y + th, x:x + tw])
     s = min(tw / w, th / h)
-    small = cv2.resize(frame, (round(w * s), round(h * s)), interpolation=interp)
+    fit = (round(w * s), round(h * s))
+    small = frame if fit == (w, h) else cv2.resize(frame, fit, interpolation=interp)
     out = np.zeros((th, tw, 3), np.uint8)
     y, x = (th - small.shape[0]) // 2, (tw - small.shape[1]) // 2
     out[y:y + small.shape[0], x:x + small.shape[1]] = small
@@ -76,7 +78,9 @@ def resize_frame(frame: np.ndarray, settings: ExportSettings) -> np.ndarray:
 
 def write_clip(frames: np.ndarray, path: str | os.PathLike, settings: ExportSettings | None = None,
                progress=None, cancelled=lambda: False, overlay=None) -> Path:
-    """frames: uint8 (T, H, W, 3) RGB. progress(done, total) is called per frame; cancelled() may stop it.
+    """frames: uint8 (T, H, W, 3) RGB, or frames drawn as they are written (anything with len() whose
+    iteration gives such frames: `studio.rendering.ExportFrames`). progress(done, total) is called
+    per frame; cancelled() may stop it.
     overlay(frame, index) -> frame draws titles or captions on the resized frame."""
     try:
         return _write_clip(frames, Path(path), settings, progress, cancelled, overlay)
@@ -89,9 +93,13 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
     settings = settings or ExportSettings()
     path = Path(path)
     kind = kind_of(path)
-    frames = np.asarray(frames)
-    if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8 or len(frames) == 0:
-        raise StudioError("a clip must be a non-empty uint8 array of shape frames x height x width x 3")
+    bad = StudioError("a clip must be a non-empty uint8 array of shape frames x height x width x 3")
+    if not hasattr(frames, "__len__") or isinstance(frames, np.ndarray) or not hasattr(frames, "__iter__"):
+        frames = np.asarray(frames)
+        if frames.ndim != 4 or frames.shape[-1] != 3 or frames.dtype != np.uint8:
+            raise bad
+    if len(frames) == 0:
+        raise bad
     if settings.fps < 1 or settings.fps > 120:
         raise StudioError(f"fps must be between 1 and 120, not {settings.fps}")
     check_writable(path)
@@ -103,6 +111,8 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
         for i, f in enumerate(frames):
             if cancelled():
                 raise Cancelled()
+            if f.ndim != 3 or f.shape[-1] != 3 or f.dtype != np.uint8:
+                raise bad
             f = resize_frame(f, settings)
             if overlay is not None:
                 f = overlay(f, i)

@@ -60,8 +60,9 @@ class ExportDialog(QDialog):
         self.fit.addItem("Letterbox (show the whole frame)", "letterbox")
         self.fit.addItem("Crop (fill the frame)", "crop")
         self.scaling = QComboBox()
-        self.scaling.addItem("Pixel-exact (crisp)", "pixel")
-        self.scaling.addItem("Smooth", "smooth")
+        self.scaling.addItem("Native (drawn at this size: crisp edges)", "native")
+        self.scaling.addItem("Pixel-exact (the model's pixels, enlarged)", "pixel")
+        self.scaling.addItem("Smooth (the model's pixels, blurred)", "smooth")
         self.fps = QSpinBox()
         self.fps.setRange(1, 120)
         self.fps.setSuffix(" fps")
@@ -89,7 +90,7 @@ class ExportDialog(QDialog):
         add_progress_and_buttons(self, lay)
 
         for combo, key, default in ((self.format, "format", "mp4"), (self.size, "size", "512"),
-                                    (self.fit, "fit", "letterbox"), (self.scaling, "scaling", "pixel")):
+                                    (self.fit, "fit", "letterbox"), (self.scaling, "scaling", "native")):
             combo.setCurrentIndex(max(0, combo.findData(s.get(key, default))))
         self.path.setText(str(Path(folder) / (name + FORMATS[self.format.currentData()][1])))
         self.format.currentIndexChanged.connect(self._suffix_follows_format)

@@ -20,6 +20,19 @@ from ..layered_groups import group_slices
 from ..world.attributes import GROUPS
 
 SPRITE_DIAMETER = 24.0      # the canonical sprite's object diameter in pixels at scale 1
+EDGE_RAMP_PX = 1.2          # native rendering: the alpha edge's 10-90% ramp, in output pixels
+
+
+def _edge_gain(logit: torch.Tensor) -> torch.Tensor:
+    """(B,) per sprite: the logit's steepness across its edge, inverted: multiplied by output pixels
+    per sprite pixel it gives the sharpening that makes the ramp EDGE_RAMP_PX wide (never below 1:
+    native rendering never blurs more than the model does)."""
+    gy, gx = torch.gradient(logit[:, 0], dim=(1, 2))
+    g = torch.sqrt(gx ** 2 + gy ** 2)
+    edge = (logit[:, 0].abs() < 2).float()
+    steep = (g * edge).sum((1, 2)) / edge.sum((1, 2)).clamp(min=1)
+    steep = torch.where(edge.sum((1, 2)) > 0, steep, torch.full_like(steep, 6.0)).clamp(min=0.5)
+    return 4.4 / (EDGE_RAMP_PX * steep)
 
 
 
@@ -154,16 +167,37 @@ class LayeredDecoder(nn.Module):
             states.append(state)
         return torch.stack(states, 1)
 
-    def compose(self, bg, alpha, rgb, states, torus: bool = False) -> torch.Tensor:
+    def compose(self, bg, alpha, rgb, states, torus: bool = False, res: int | None = None) -> torch.Tensor:
         """(B,T,3,H,W) frames in [0,1] from the layers and the path. `torus`: the canvas wraps, so an
-        object crossing an edge shows on both sides (long clips wrap their translations)."""
+        object crossing an edge shows on both sides (long clips wrap their translations).
+
+        `res`: draw at this size instead of the model's own (native rendering for export): the
+        background is resampled, and the sprite's alpha is resampled as a logit (bicubic) and
+        sharpened so that its edge ramp stays about one output pixel wide, however large the object
+        is drawn. At the model's own size the result is exactly the model's."""
         B, T = states.shape[:2]
-        res = self.cfg.res
+        res = int(res or self.cfg.res)
+        native = res != self.cfg.res
         s = states.reshape(B * T, 3)
-        half = torch.exp(s[:, 2]) * (self.cfg.sprite_res / SPRITE_DIAMETER) * (SPRITE_DIAMETER / res)
+        # exp in float64, then float32: a vectorised exp and the scalar one for a batch's tail can
+        # differ in the last bit, which would make a frame's pixels depend on the frames drawn with it
+        half = (torch.exp(s[:, 2].double()) * (self.cfg.sprite_res / SPRITE_DIAMETER)
+                * (SPRITE_DIAMETER / self.cfg.res)).to(s.dtype)
+        if native:
+            bg = F.interpolate(bg, size=(res, res), mode="bilinear", align_corners=False)
+            logit = torch.logit(alpha.clamp(1e-6, 1 - 1e-6))
+            gain = (_edge_gain(logit).repeat_interleave(T) * half * res / self.cfg.sprite_res).clamp(min=1)
+            alpha = logit
         layer = torch.cat([alpha, rgb], 1).unsqueeze(1).expand(-1, T, -1, -1, -1).reshape(B * T, 4, *alpha.shape[2:])
-        placed = self._place(layer, s[:, 0], s[:, 1], half, res)
-        a, ca = placed[:, :1], placed[:, 1:] * placed[:, :1]
+
+        def put(rows, x, y):                        # rows None: every frame
+            lay, hf = (layer, half) if rows is None else (layer[rows], half[rows])
+            if native:
+                return self._place_native(lay, x, y, hf, res, gain if rows is None else gain[rows])
+            placed = self._place(lay, x, y, hf, res)
+            return placed[:, :1], placed[:, 1:] * placed[:, :1]
+
+        a, ca = put(None, s[:, 0], s[:, 1])
         if torus:
             a, ca = a.clone(), ca.clone()
             for dx, dy in ((1, 0), (0, 1), (1, 1)):
@@ -176,22 +210,49 @@ class LayeredDecoder(nn.Module):
                 if len(idx):
                     x = s[idx, 0] - dx * 2 * torch.sign(s[idx, 0])
                     y = s[idx, 1] - dy * 2 * torch.sign(s[idx, 1])
-                    extra = self._place(layer[idx], x, y, half[idx], res)
-                    a[idx] = a[idx] + extra[:, :1]
-                    ca[idx] = ca[idx] + extra[:, 1:] * extra[:, :1]
+                    ea, eca = put(idx, x, y)
+                    a[idx] = a[idx] + ea
+                    ca[idx] = ca[idx] + eca
             a = a.clamp(max=1)
         frames = bg.unsqueeze(1) * (1 - a.view(B, T, 1, res, res)) + ca.view(B, T, 3, res, res)
         return frames
 
     @staticmethod
-    def _place(layer, x, y, half, res):
+    def _grid(x, y, half, res, channels):
         theta = torch.zeros(len(x), 2, 3, device=x.device, dtype=x.dtype)
         theta[:, 0, 0] = 1 / half
         theta[:, 1, 1] = 1 / half
         theta[:, 0, 2] = -x / half
         theta[:, 1, 2] = -y / half
-        grid = F.affine_grid(theta, (len(x), layer.shape[1], res, res), align_corners=False)
+        return F.affine_grid(theta, (len(x), channels, res, res), align_corners=False)
+
+    @classmethod
+    def _place(cls, layer, x, y, half, res):
+        grid = cls._grid(x, y, half, res, layer.shape[1])
         return F.grid_sample(layer, grid, mode="bilinear", padding_mode="zeros", align_corners=False)
+
+    @staticmethod
+    def _place_native(layer, x, y, half, res, gain):
+        """layer: (N, 1 + 3, s, s) alpha logit and colour; gain (N,): the logit's sharpening. Only the
+        pixels under each sprite are sampled (a 512 px frame is mostly background)."""
+        n = len(x)
+        a = torch.zeros(n, 1, res, res, device=x.device, dtype=layer.dtype)
+        ca = torch.zeros(n, 3, res, res, device=x.device, dtype=layer.dtype)
+        lo = ((torch.stack([x, y], 1) - half[:, None] + 1) * res / 2).floor().long().clamp(0, res).tolist()
+        hi = ((torch.stack([x, y], 1) + half[:, None] + 1) * res / 2).ceil().long().clamp(0, res).tolist()
+        for i in range(n):
+            (x0, y0), (x1, y1) = lo[i], hi[i]
+            if x1 <= x0 or y1 <= y0:
+                continue
+            gx = ((torch.arange(x0, x1, device=x.device, dtype=layer.dtype) + 0.5) * 2 / res - 1 - x[i]) / half[i]
+            gy = ((torch.arange(y0, y1, device=x.device, dtype=layer.dtype) + 0.5) * 2 / res - 1 - y[i]) / half[i]
+            grid = torch.stack(torch.meshgrid(gx, gy, indexing="xy"), -1)[None]
+            placed = F.grid_sample(layer[i:i + 1], grid, mode="bicubic", padding_mode="border", align_corners=False)
+            inside = (grid.abs() <= 1).all(-1)[:, None]
+            alpha = torch.sigmoid(placed[:, :1] * gain[i]) * inside
+            a[i:i + 1, :, y0:y1, x0:x1] = alpha
+            ca[i:i + 1, :, y0:y1, x0:x1] = placed[:, 1:].clamp(0, 1) * alpha
+        return a, ca
 
     def forward(self, cond, z_content, z_motion, text=None, start=None):
         bg, alpha, rgb = self.content(cond, text)
