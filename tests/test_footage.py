@@ -21,3 +21,14 @@ def test_caption_from_txt(tmp_path, real_data):
     assert f.videos[0].caption == "a man talking on a phone in a car"
     assert f.videos[0].frames.shape[1:] == (32, 32, 3)
     assert f.skipped[0][0] == "junk.mp4"
+
+
+def test_caption_from_the_file_name_when_there_is_no_txt(tmp_path, real_data):
+    import shutil
+
+    from studio.media.clips import caption_from_name
+    shutil.copy(real_data / "carphone_pristine.mp4", tmp_path / "man_on-thePhone 2.mp4")
+    f = read_folder(tmp_path, 32)
+    assert f.videos[0].caption == "man on the phone"
+    assert caption_from_name("IMG_0042.mov") == "" and caption_from_name("RedBall_bounce_v2.mp4") == "red ball bounce"
+    assert read_folder(real_data, 32).videos[0].caption == "bikes"

@@ -2,10 +2,12 @@
 
 Each video is decoded, centre-cropped to a square and resized to the model resolution. Clips of
 T frames are cut with a stride. A file that cannot be decoded is skipped, with its reason, and the
-rest go on. An optional caption comes from a `.txt` file with the same name as the video.
+rest go on. A video's caption comes from a `.txt` file with the same name as the video, or else
+from the words of its file name (`red_ball-bouncing.mp4`: "red ball bouncing").
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import numpy as np
 
 from ..engine.image_fit import fit_square
 
+CAMERA_PREFIXES = {"img", "vid", "dsc", "dscn", "dscf", "mvi", "pxl", "gopr", "dji", "mov"}   # IMG_0042.mp4: no words
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif"}
 
 
@@ -37,6 +40,14 @@ class FootageFolder:
 
     def clip(self, vi: int, start: int, frames: int, stride: int) -> np.ndarray:
         return self.videos[vi].frames[start:start + (frames - 1) * stride + 1:stride]
+
+
+def caption_from_name(path: Path) -> str:
+    """The words of a file name: separators become spaces, camelCase splits, numbers and camera
+    prefixes go. "" when nothing is left."""
+    stem = re.sub(r"([a-z])([A-Z])", r"\1 \2", Path(path).stem)
+    words = [w.lower() for w in re.split(r"[^A-Za-z0-9']+", stem) if w]
+    return " ".join(w for w in words if w.isalpha() and w not in CAMERA_PREFIXES)
 
 
 def read_video(path: Path, res: int, max_frames: int = 2000) -> tuple[np.ndarray, float]:
@@ -78,5 +89,6 @@ def read_folder(folder: str | Path, res: int = 64, min_frames: int = 1) -> Foota
             continue
         txt = path.with_suffix(".txt")
         caption = txt.read_text(encoding="utf-8", errors="replace").strip() if txt.is_file() else ""
+        caption = caption or caption_from_name(path)
         result.videos.append(Video(path, frames, fps, caption))
     return result

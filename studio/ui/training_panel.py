@@ -296,7 +296,7 @@ class TrainingPanel(QWidget):
             self._set_state("idle")
             return
         for name, frames, caption in self.report.used:
-            QTreeWidgetItem(self.files, ["✓", name, f"{frames} frames", caption or "(no .txt caption)"])
+            QTreeWidgetItem(self.files, ["✓", name, f"{frames} frames", caption or "(no caption: no .txt and no words in the name)"])
         for name, why in self.report.skipped:
             item = QTreeWidgetItem(self.files, ["✗", name, why, ""])
             item.setToolTip(2, why)
