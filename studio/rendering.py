@@ -55,7 +55,8 @@ class ExportFrames:
             yield from self._small
             return
         for start in range(0, self.plan.frames, NATIVE_CHUNK):
-            yield from self.model.render(self.plan, range(start, min(self.plan.frames, start + NATIVE_CHUNK)), self.side)
+            chunk = range(start, min(self.plan.frames, start + NATIVE_CHUNK))
+            yield from self.model.render(self.plan, chunk, self.side)
 
     def array(self) -> np.ndarray:
         return self._small if self._small is not None else np.stack(list(self))

@@ -69,7 +69,8 @@ def test_native_512_has_thin_edges_and_no_blocks(vae, prompt):
 def test_native_is_the_same_picture_as_the_models_own_frames(vae, prompt):
     plan = vae.plan(prompt, 5, 4)
     small = vae.render(plan).astype(int)
-    down = np.stack([cv2.resize(f, (64, 64), interpolation=cv2.INTER_AREA) for f in vae.render(plan, size=512)]).astype(int)
+    big = vae.render(plan, size=512)
+    down = np.stack([cv2.resize(f, (64, 64), interpolation=cv2.INTER_AREA) for f in big]).astype(int)
     assert np.abs(down - small).mean() < 4                 # same object, place, size, colours
     bg = small[0, 2, 2]
     a, b = object_mask(small[0], bg), object_mask(down[0], bg)
@@ -102,7 +103,8 @@ def test_export_frames_are_drawn_a_chunk_at_a_time_and_written(vae, tmp_path, mo
     plan = vae.plan(PROMPTS[1], 2, 20)
     asked = []
     real = vae.render
-    monkeypatch.setattr(vae, "render", lambda pl, idx=None, size=None: (asked.append(len(list(idx))), real(pl, idx, size))[1])
+    monkeypatch.setattr(vae, "render",
+                        lambda pl, idx=None, size=None: (asked.append(len(list(idx))), real(pl, idx, size))[1])
     settings = ExportSettings("720p", "letterbox", "native", 8)
     frames = ExportFrames(vae, plan, settings)
     assert asked == [] and len(frames) == 20                   # nothing drawn until written

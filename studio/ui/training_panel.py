@@ -296,7 +296,8 @@ class TrainingPanel(QWidget):
             self._set_state("idle")
             return
         for name, frames, caption in self.report.used:
-            QTreeWidgetItem(self.files, ["✓", name, f"{frames} frames", caption or "(no caption: no .txt and no words in the name)"])
+            shown = caption or "(no caption: no .txt and no words in the name)"
+            QTreeWidgetItem(self.files, ["✓", name, f"{frames} frames", shown])
         for name, why in self.report.skipped:
             item = QTreeWidgetItem(self.files, ["✗", name, why, ""])
             item.setToolTip(2, why)
