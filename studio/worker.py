@@ -110,6 +110,7 @@ class ParseResult:
     words: list = field(default_factory=list)      # WordStatus per token
     unknown: list = field(default_factory=list)
     values: dict = field(default_factory=dict)
+    drawn: dict = field(default_factory=dict)      # what the clip shows: the prompt's values, the seed's for the rest
 
 
 class EngineWorker(QObject):
@@ -302,6 +303,7 @@ class EngineWorker(QObject):
         if self._superseded():
             return self._abandon(req)
         parse = self._parse_result(req.prompt, plan.parsed)
+        parse.drawn = {k: v for k, v in plan.values.items() if v is not None}
         n = req.frames
         self.clipStarted.emit(req.id, n, parse)
         if have.any():

@@ -127,7 +127,9 @@ def test_real_text_encoder_load_does_not_stay(window, qtbot):
     win.engine.worker._warmed = False
     with qtbot.waitSignal(win.clipReady, timeout=30000):
         win.prompt.seed.setValue(win.prompt.seed.value() + 1)
-    qtbot.waitUntil(lambda: not win.spinner.busy and "text encoder" not in win.message.text(), timeout=120000)
+    # the load starts after the clip (a gap where nothing is busy): wait for the encoder itself
+    qtbot.waitUntil(lambda: enc.loaded and not win.spinner.busy and "text encoder" not in win.message.text(),
+                    timeout=120000)
     qtbot.wait(300)
     assert "text encoder" not in win.message.text()
 
@@ -233,3 +235,22 @@ def test_renamed_direction_shows_in_the_window(window, qtbot):
     assert "Tilt +1.20 (slider)" in win.prompt.understood_text()
     assert display_name(win.settings, "tiny-vae", "sefa1") == "Tilt"
     assert win.settings.value("directionNames/tiny-vae/sefa1") == "Tilt"
+
+
+# ---------------------------------------------------------------------- words outside the world, in plain words
+def test_words_outside_the_world_say_what_the_model_drew_instead(window, qtbot):
+    win = window
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.prompt.editor.set_text("a ball")
+        win.generate()
+    qtbot.waitUntil(lambda: win.prompt.unknown.isVisibleTo(win), timeout=10000)
+    plan = win.engine.worker.model.plan("a ball", win.prompt.seed.value())
+    text = win.prompt.unknown.text()
+    assert "Not understood (ignored): ball." in text
+    assert "draws circles, squares, triangles and stars" in text
+    assert f"shape <b>{plan.values['shape']}</b>" in text                  # what the clip shows instead
+    assert f"shape {plan.values['shape']} (chosen by the seed)" in win.prompt.understood_text()
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.prompt.editor.set_text("a red square")
+        win.generate()
+    qtbot.waitUntil(lambda: not win.prompt.unknown.isVisibleTo(win), timeout=10000)

@@ -26,6 +26,11 @@ def _signed(value: float) -> str:
     return f"{value:+.2f}".replace("-", "\u2212")
 
 
+def _listed(items: list[str]) -> str:
+    """"a, b, c and d"."""
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
 def _row(name: str, shown: str) -> str:
     return f"<tr><td style='color:#8d92a3;padding-right:10px'>{html.escape(name)}</td><td>{shown}</td></tr>"
 
@@ -219,17 +224,37 @@ class PromptPanel(QWidget):
         words = [w for _, _, w in word_spans(self.editor.text())]
         unknown = list(dict.fromkeys(w for w in words if status.get(w) == "unknown"))
         matched = list(dict.fromkeys(w for w in words if status.get(w) == "matched"))
-        self.unknown.setText("Not understood (ignored): " + ", ".join(html.escape(w) for w in unknown))
-        self.unknown.setVisible(bool(unknown))
+        self._unknown = unknown
+        self._explain_unknown()
         self.matched.setText("Understood by meaning: " + ", ".join(
             f"{html.escape(w)} → {html.escape(matched_values.get(w, '?'))}" for w in matched))
         self.matched.setVisible(bool(matched))
 
-    def set_understood(self, values: dict, sliders=()) -> None:
-        """The attribute values the prompt resolved to (None: the seed chooses), and the sliders in
-        force on top of them as (name, value): together, what is drawn."""
+    def set_understood(self, values: dict, sliders=(), drawn: dict | None = None) -> None:
+        """The attribute values the prompt resolved to (None: the seed chooses), the sliders in
+        force on top of them as (name, value), and `drawn`: what the seed chose for the rest."""
         self._values = dict(values or {})
+        self._drawn = dict(drawn or {})
         self.set_sliders_in_force(sliders)
+        self._explain_unknown()
+
+    def _explain_unknown(self) -> None:
+        """Words the model ignored, in plain words: what this model can draw, and what it drew instead."""
+        unknown = getattr(self, "_unknown", [])
+        self.unknown.setVisible(bool(unknown))
+        if not unknown:
+            return
+        text = "Not understood (ignored): " + ", ".join(html.escape(w) for w in unknown) + "."
+        values, drawn = getattr(self, "_values", {}), getattr(self, "_drawn", {})
+        seeded = [(g, drawn[g]) for g in ("shape", "color", "motion", "background")
+                  if g in values and values[g] is None and g in drawn]
+        if values:                                   # an attribute model (the shapes world), not footage
+            from studio.engine.world.attributes import GROUPS
+            text += (f" This model draws {_listed([s + 's' for s in GROUPS['shape']])} that move over plain or "
+                     "graded backgrounds")
+            text += (", so the seed chose " + ", ".join(f"{g} <b>{html.escape(str(v))}</b>" for g, v in seeded) + "."
+                     if seeded else ".")
+        self.unknown.setText(text)
 
     def set_sliders_in_force(self, sliders) -> None:
         self._sliders = [(str(n), float(v)) for n, v in sliders if v]
@@ -240,16 +265,20 @@ class PromptPanel(QWidget):
         rows = []
         for group, value in self._values.items():
             shown = (f"<span style='color:#e2e4ea'>{html.escape(str(value))}</span>" if value is not None
-                     else "<span style='color:#6f7486'>chosen by the seed</span>")
+                     else f"<span style='color:#6f7486'>{html.escape(self._seeded(group))}</span>")
             rows.append(_row(group, shown))
         for name, value in self._sliders:
             rows.append(_row(name, f"<span style='color:#f0c36b'>{_signed(value)}</span> "
                                    "<span style='color:#6f7486'>(slider)</span>"))
         self.understood.setText(f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>")
 
+    def _seeded(self, group: str) -> str:
+        chosen = getattr(self, "_drawn", {}).get(group)
+        return f"{chosen} (chosen by the seed)" if chosen is not None else "chosen by the seed"
+
     def understood_text(self) -> str:
         """The panel as plain text, one line per row (for tests and accessibility)."""
-        lines = [f"{g} {v if v is not None else 'chosen by the seed'}" for g, v in self._values.items()]
+        lines = [f"{g} {v if v is not None else self._seeded(g)}" for g, v in self._values.items()]
         return "\n".join(lines + [f"{n} {_signed(v)} (slider)" for n, v in self._sliders])
 
     def set_image(self, name: str) -> None:
