@@ -96,6 +96,15 @@ class ExportRequest:
     caption: str = ""                       # drawn along the bottom
 
 
+@dataclass(frozen=True)
+class SharpRequest:
+    """Frames of the clip on screen, drawn natively at the preview's size (crisp edges)."""
+    key: tuple                              # RenderRequest.key() of the clip they belong to
+    indices: tuple                          # in the order wanted (the playhead's first)
+    size: int
+    id: int = 0
+
+
 @dataclass
 class WordStatus:
     word: str
@@ -127,10 +136,11 @@ class EngineWorker(QObject):
     exportFinished = Signal(int, str)          # request id, path written
     exportCancelled = Signal(int)
     renderCancelled = Signal(int)
+    sharpReady = Signal(int, object, object)   # request id, frame indices, uint8 (n, size, size, 3)
     failed = Signal(int, str, str)             # request id, job kind, one-sentence message
     _wake = Signal()
 
-    ORDER = ("start", "load", "render", "export", "parse")
+    ORDER = ("start", "load", "render", "export", "parse", "sharp")     # sharp frames wait for everything else
 
     def __init__(self, device: str = "auto", warm_encoder: bool = True):
         super().__init__()
@@ -143,6 +153,7 @@ class EngineWorker(QObject):
         self._render_cancel = threading.Event()
         self._last_clip = None                 # (key, frames) of the last complete render
         self._partial = None                   # (key, plan, frames, drawn mask) of the clip being drawn
+        self._plan_of_clip = None              # (key, plan) of the last complete clip: sharp frames draw from it
         self._warmed = not warm_encoder
         self._threads_set = False
         self._rendered = False             # the encoder warms up only after a first clip
@@ -177,7 +188,7 @@ class EngineWorker(QObject):
     def _take(self):
         with self._lock:
             for kind in self.ORDER:
-                if kind in ("render", "parse") and self.model is None and "load" not in self._slots:
+                if kind in ("render", "parse", "sharp") and self.model is None and "load" not in self._slots:
                     continue                   # nothing to draw with yet: keep it for after the load
                 if kind in self._slots:
                     return kind, self._slots.pop(kind)
@@ -331,10 +342,32 @@ class EngineWorker(QObject):
             QThread.yieldCurrentThread()       # let the UI thread take the GIL between chunks
         total_ms = (time.perf_counter() - t0) * 1e3
         self._last_clip = (req.key(), out, parse)
+        self._plan_of_clip = (req.key(), plan)
         self._partial = None
         self._rendered = True
         self.clipFinished.emit(req.id, {"first_ms": first_ms or 0.0, "total_ms": total_ms, "cached": False,
                                         **plan.timings})
+
+    def _do_sharp(self, req: SharpRequest) -> None:
+        """Draws frames of the last complete clip at the preview's size, a few at a time; anything
+        newer (a render, a load, another sharp request) stops it."""
+        if self._plan_of_clip is None or self._plan_of_clip[0] != req.key or self.model is None:
+            return                                       # the clip changed meanwhile
+        plan = self._plan_of_clip[1]
+        order = [i for i in req.indices if 0 <= i < plan.frames]
+        done, chunk = 0, 1
+        while done < len(order):
+            with self._lock:
+                newer = any(k in self._slots for k in ("render", "load", "sharp", "export"))
+            if newer or self._stop.is_set():
+                return
+            idx = order[done:done + chunk]
+            t = time.perf_counter()
+            frames = self.model.render(plan, idx, req.size)
+            self.sharpReady.emit(req.id, idx, frames)
+            done += len(idx)
+            chunk = int(max(1, min(16, CHUNK_SECONDS / max((time.perf_counter() - t) / len(idx), 1e-5))))
+            QThread.yieldCurrentThread()
 
     def _abandon(self, req: RenderRequest) -> None:
         if self._render_cancel.is_set():
@@ -421,12 +454,14 @@ class Engine(QObject):
     exportFinished = Signal(str)
     exportCancelled = Signal()
     renderCancelled = Signal()
+    sharpReady = Signal(object, object, object)     # clip key, frame indices, uint8 (n, size, size, 3)
     failed = Signal(str, str)                  # job kind, message
 
     def __init__(self, device: str = "auto", warm_encoder: bool = True, parent=None):
         super().__init__(parent)
         self._ids = itertools.count(1)
-        self.latest = {"render": 0, "load": 0, "parse": 0, "export": 0}
+        self.latest = {"render": 0, "load": 0, "parse": 0, "export": 0, "sharp": 0}
+        self._sharp_keys: dict[int, tuple] = {}
         self.thread = QThread()
         self.thread.setObjectName("engine")
         self.worker = EngineWorker(device, warm_encoder)
@@ -444,6 +479,7 @@ class Engine(QObject):
         w.exportFinished.connect(self._on_export_finished)
         w.exportCancelled.connect(self._on_export_cancelled)
         w.renderCancelled.connect(self._on_render_cancelled)
+        w.sharpReady.connect(self._on_sharp)
         w.failed.connect(self._on_failed)
         self.running = False
         self._outbox: dict[str, object] = {}
@@ -515,6 +551,11 @@ class Engine(QObject):
         if rid == self.latest["render"]:
             self.renderCancelled.emit()
 
+    @Slot(int, object, object)
+    def _on_sharp(self, rid, idx, frames):
+        if rid == self.latest["sharp"]:
+            self.sharpReady.emit(self._sharp_keys.get(rid), idx, frames)
+
     @Slot(int, str, str)
     def _on_failed(self, rid, kind, message):
         if kind == "start" or rid == self.latest.get(kind, rid):
@@ -545,6 +586,13 @@ class Engine(QObject):
     def render(self, req: RenderRequest) -> RenderRequest:
         req = req.with_id(self._next("render"))
         self._post("render", req)
+        return req
+
+    def sharpen(self, key: tuple, indices, size: int) -> SharpRequest:
+        """Asks for frames of the clip `key` (a RenderRequest.key()) drawn natively at size x size."""
+        req = SharpRequest(key, tuple(int(i) for i in indices), int(size), self._next("sharp"))
+        self._sharp_keys = {req.id: key}
+        self._post("sharp", req)
         return req
 
     def export(self, req: ExportRequest) -> ExportRequest:

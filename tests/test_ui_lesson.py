@@ -154,7 +154,7 @@ def test_export_dialog_writes_the_lesson_and_cancel_leaves_nothing(qtbot, tmp_pa
 def test_play_lesson_runs_in_the_main_preview_with_captions_then_back_to_the_clip(window, qtbot):
     panel = window.lesson_panel
     panel.set_lesson(Lesson("", [Shot(1.0, "a large red circle still on a white background", "Read me", seed=3)]))
-    clip = window.player.frames.copy()
+    clip, scaling = window.player.frames.copy(), window.preview.scaling
     with qtbot.waitSignal(panel.rendered, timeout=60000):
         panel.play_lesson()
         assert panel.play.text() == "Cancel preview" and not panel.progress.isHidden()
@@ -174,7 +174,7 @@ def test_play_lesson_runs_in_the_main_preview_with_captions_then_back_to_the_cli
     window.preview.setFocus()
     qtbot.keyClick(window.preview, Qt.Key.Key_Escape)                  # Esc: back to the clip
     assert not window.lesson_view.active and not window.lesson_view.bar.isVisible()
-    assert window.preview.scaling == "pixel"
+    assert window.preview.scaling == scaling
     qtbot.waitUntil(window.player.complete, timeout=60000)
     assert window.player.frames.shape == clip.shape and np.array_equal(window.player.frames, clip)
 

@@ -157,3 +157,23 @@ def test_a_scrub_during_a_render_keeps_the_plan_and_draws_the_new_frame_first(en
     assert drawn[0] == [500]                              # then the frame under the playhead
     new = [i for idx in drawn for i in idx]
     assert not set(new) & set(kept) and sorted(kept + new) == list(range(600))   # nothing is drawn twice
+
+
+def test_sharp_frames_come_after_the_clip_and_yield_to_a_new_render(engine, qtbot):
+    first = RenderRequest.make(PROMPT, 3, 200, {})
+    with qtbot.waitSignal(engine.clipFinished, timeout=30000):
+        engine.render(first)
+    sharp = []
+    engine.sharpReady.connect(lambda key, idx, f: sharp.append((key, list(idx), f.shape)))
+    engine.sharpen(first.key(), range(200), 600)
+    engine.sharpen(("another clip",), range(5), 600)              # a newer request replaces it: nothing drawn
+    qtbot.wait(300)
+    assert sharp == []
+    engine.sharpen(first.key(), range(200), 600)
+    qtbot.waitUntil(lambda: len(sharp) > 0, timeout=10000)
+    assert sharp[0][0] == first.key() and sharp[0][1][0] == 0 and sharp[0][2][1:] == (600, 600, 3)
+    with qtbot.waitSignal(engine.clipFinished, timeout=30000):        # a render stops the sharp job at once
+        engine.render(RenderRequest.make(PROMPT, 4, 16, {}))
+    drawn = sum(len(idx) for _, idx, _ in sharp)
+    qtbot.wait(300)
+    assert drawn < 200 and sum(len(idx) for _, idx, _ in sharp) == drawn     # ... and it does not come back

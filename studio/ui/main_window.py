@@ -24,6 +24,7 @@ from .export_dialog import ExportDialog, default_folder, remembered_folder, slug
 from .latent_panel import LatentPanel
 from .lesson_panel import attach_lesson_panel
 from .lesson_playback import LessonPlayback
+from .sharp_preview import SharpPreview
 from .menus import build_menus
 from .model_card import ModelCardDialog
 from .player import Player
@@ -81,6 +82,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         build_menus(self)
         install_training_dock(self)                 # View > Training Panel (Ctrl+T)
         self._connect()
+        self.sharp = SharpPreview(self)             # native scaling: crisp frames at the shown size
         self._restore_settings()
 
         if prompt is not None:
@@ -263,6 +265,7 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
             self._model_paths[self.model_name] = info["folder"]
         self.settings.setValue("lastModel", self.model_name)
         self.model_chip.setText(f"model: {self.model_name} · {info['family'].upper()}")
+        self.preview.base_res = int(info["resolution"])
         box = self.prompt.model_box
         if box.findText(self.model_name) < 0:
             box.addItem(self.model_name)
@@ -367,7 +370,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self._changed(render=False)
 
     def _show_frame(self, _i: int = 0) -> None:
-        self.preview.set_frame(self.player.frame())
+        crisp = self.sharp.frame(self.player.index)
+        self.preview.set_frame(crisp if crisp is not None else self.player.frame())
 
     def _on_fps(self, fps: int) -> None:
         self.player.set_fps(fps)
@@ -522,11 +526,16 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         self.transport.set_scaling(scaling)
         self.scaling_actions[scaling].setChecked(True)
         self.settings.setValue("scaling", scaling)
+        if hasattr(self, "sharp"):
+            self.sharp.set_enabled(scaling == "native")
+            self._show_frame()
 
     def set_zoom(self, factor: int) -> None:
         self.preview.set_zoom(factor)
         self.transport.set_zoom(factor)
         self.zoom_actions[factor].setChecked(True)
+        if hasattr(self, "sharp"):
+            self.sharp.refresh()
 
     # ------------------------------------------------------------------ dialogs
     def open_export_dialog(self) -> ExportDialog | None:
@@ -570,8 +579,8 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.prompt.editor.history = _as_list(self.settings.value("history"))
-        scaling = self.settings.value("scaling") or "pixel"
-        self.set_scaling(scaling if scaling in self.scaling_actions else "pixel")
+        scaling = self.settings.value("scaling") or "native"
+        self.set_scaling(scaling if scaling in self.scaling_actions else "native")
         self.set_zoom(0)
         self._fill_recent()
         self.card_action.setEnabled(False)

@@ -89,7 +89,8 @@ def build_menus(win) -> None:
     v.addSeparator()
     scale_group = QActionGroup(win)
     win.scaling_actions = {}
-    for key, text in (("pixel", "&Pixel-exact Scaling"), ("smooth", "S&mooth Scaling")):
+    for key, text in (("native", "&Native Scaling (crisp)"), ("pixel", "&Pixel-exact Scaling"),
+                      ("smooth", "S&mooth Scaling")):
         a = act(win, v, text, None, checkable=True)
         a.triggered.connect(lambda _c=False, s=key: win.set_scaling(s))
         scale_group.addAction(a)

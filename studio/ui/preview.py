@@ -27,8 +27,9 @@ class PreviewView(QWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)   # a click leaves the prompt: Space and arrows play
         self.setToolTip("Drop an image here to animate it (image to video, VAE models)")
         self.image: QImage | None = None
-        self.scaling = "pixel"              # pixel or smooth
-        self.zoom = 0                       # 0: fit, else a whole factor
+        self.scaling = "pixel"              # pixel, smooth or native (frames drawn at the shown size)
+        self.zoom = 0                       # 0: fit, else a whole factor of the model's resolution
+        self.base_res = 64                  # the model's resolution (native frames arrive larger)
         self.placeholder = ""
         self.caption = ""
         self._drop_hover = False
@@ -50,6 +51,13 @@ class PreviewView(QWidget):
         self.placeholder = text
         self.update()
 
+    def display_side(self, res: int) -> int:
+        """The side, in widget pixels, at which a res x res frame is shown (fit, or the zoom)."""
+        if self.zoom:
+            return int(self.zoom * res)
+        margin = 16
+        return int(max(1, min(self.width() - 2 * margin, self.height() - 2 * margin - 18)))
+
     def image_rect(self) -> QRect:
         """Where the frame is drawn, in widget pixels."""
         if self.image is None:
@@ -58,7 +66,7 @@ class PreviewView(QWidget):
         margin = 16
         avail_w, avail_h = max(1, self.width() - 2 * margin), max(1, self.height() - 2 * margin - 18)
         if self.zoom:
-            scale = float(self.zoom)
+            scale = float(self.zoom) * (self.base_res / w if self.scaling == "native" else 1.0)
         else:
             scale = min(avail_w / w, avail_h / h)
             if self.scaling == "pixel" and scale >= 1:
@@ -78,7 +86,7 @@ class PreviewView(QWidget):
             shadow = r.adjusted(-1, -1, 1, 1)
             p.setPen(QPen(QColor("#2c2f3a"), 1))
             p.drawRect(shadow)
-            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scaling == "smooth")
+            p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, self.scaling != "pixel")
             p.drawImage(QRectF(r), self.image)
             p.restore()
             p.setPen(QColor("#6f7486"))
@@ -86,8 +94,10 @@ class PreviewView(QWidget):
             small.setPointSizeF(8.5)
             p.setFont(small)
             factor = r.width() / self.image.width()
-            text = (f"{self.image.width()}×{self.image.height()}  ·  {factor:.3g}×  ·  "
-                    f"{'pixel-exact' if self.scaling == 'pixel' else 'smooth'}")
+            mode = {"pixel": "pixel-exact", "smooth": "smooth"}.get(self.scaling, "native")
+            if self.scaling == "native" and self.image.width() <= 128:
+                mode = "native: drawing…"              # the model's own frame until the crisp one arrives
+            text = f"{self.image.width()}×{self.image.height()}  ·  {factor:.3g}×  ·  {mode}"
             if self.caption:
                 text = f"{self.caption}  ·  {text}"
             p.drawText(QRect(0, self.height() - 22, self.width(), 18), Qt.AlignmentFlag.AlignCenter, text)

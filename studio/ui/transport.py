@@ -55,7 +55,9 @@ class TransportBar(QWidget):
             self.zoom.addItem("Fit" if factor == 0 else text, factor)
         self.zoom.currentIndexChanged.connect(lambda _i: self.zoomChanged.emit(self.zoom.currentData()))
         self.scaling = QComboBox()
-        self.scaling.setToolTip("Pixel-exact keeps the 64×64 frames crisp; smooth blurs them")
+        self.scaling.setToolTip("Native: the model draws each frame at the size shown (crisp edges); "
+                                "pixel-exact enlarges its 64×64 pixels; smooth blurs them")
+        self.scaling.addItem("Native", "native")
         self.scaling.addItem("Pixel-exact", "pixel")
         self.scaling.addItem("Smooth", "smooth")
         self.scaling.currentIndexChanged.connect(lambda _i: self.scalingChanged.emit(self.scaling.currentData()))
