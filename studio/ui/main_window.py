@@ -10,38 +10,36 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QFileDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QScrollArea,
-                               QSplitter, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDockWidget, QHBoxLayout, QLabel, QMainWindow, QScrollArea, QSplitter, QStackedWidget,
+                               QVBoxLayout, QWidget)
 
-
-from .panel import styled_layout
 from ..project import Keyframe
 from ..worker import Engine, RenderRequest
 from .documents import DocumentMixin, _as_list
-from .keyframe_editing import KeyframeMixin
 from .empty_state import EmptyState
-from .export_dialog import ExportDialog, default_folder, remembered_folder, slug
+from .keyframe_editing import KeyframeMixin
 from .latent_panel import LatentPanel
 from .lesson_panel import attach_lesson_panel
 from .lesson_playback import LessonPlayback
-from .sharp_preview import SharpPreview
 from .menus import build_menus
-from .model_card import ModelCardDialog
+from .panel import styled_layout
 from .player import Player
 from .preview import PreviewView
 from .prompt_panel import PromptPanel
 from .resources import example_prompts, icon
+from .sharp_preview import SharpPreview
 from .status import Banner, Spinner, StatusLine
 from .timeline import Timeline
 from .training_panel import install as install_training_dock
 from .transport import TransportBar
 from .undo import SnapshotCommand
+from .window_actions import WindowActions
 
 log = logging.getLogger(__name__)
 UNDOABLE = ("prompt", "seed", "sliders", "frames", "fps", "image", "keyframes", "loop", "noise_period", "lesson")
 
 
-class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
+class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
     clipReady = Signal()                       # a complete clip is on screen
     engineFailed = Signal(str, str)            # job kind, message (for --screenshot)
     noModels = Signal()
@@ -501,77 +499,6 @@ class MainWindow(KeyframeMixin, DocumentMixin, QMainWindow):
 
     def _say(self, text: str) -> None:
         self.message.setText(text)
-
-    # ------------------------------------------------------------------ image to video
-    def choose_image(self) -> None:
-        path = QFileDialog.getOpenFileName(self, "Animate an image", remembered_folder(self.settings, "imageDir",
-                                                                                      "pictures"),
-                                           "Images (*.png *.jpg *.jpeg *.bmp *.webp)")[0]
-        if path:
-            self.settings.setValue("imageDir", str(Path(path).parent))
-            self.set_image(path)
-
-    def _set_image_quiet(self, path: str) -> None:
-        self.image_path = path or ""
-        self.prompt.set_image(Path(path).name if path else "")
-
-    def set_image(self, path: str) -> None:
-        self._set_image_quiet(path)
-        self._changed(render=True)
-        self.commit()
-
-    # ------------------------------------------------------------------ view
-    def set_scaling(self, scaling: str) -> None:
-        self.preview.set_scaling(scaling)
-        self.transport.set_scaling(scaling)
-        self.scaling_actions[scaling].setChecked(True)
-        self.settings.setValue("scaling", scaling)
-        if hasattr(self, "sharp"):
-            self.sharp.set_enabled(scaling == "native")
-            self._show_frame()
-
-    def set_zoom(self, factor: int) -> None:
-        self.preview.set_zoom(factor)
-        self.transport.set_zoom(factor)
-        self.zoom_actions[factor].setChecked(True)
-        if hasattr(self, "sharp"):
-            self.sharp.refresh()
-
-    # ------------------------------------------------------------------ dialogs
-    def open_export_dialog(self) -> ExportDialog | None:
-        if self.model_info is None:
-            self._error("export", "there is no clip to export yet: a model must be loaded first")
-            return None
-        self.commit()
-        s = self.state()
-        req = RenderRequest.from_project(self.project(), 0, self.image_path)
-        folder = self.settings.value("exportDir") or default_folder(self.project_path)
-        name = Path(self.project_path).stem if self.project_path else slug(s["prompt"])
-        dlg = ExportDialog(self.engine, req, s["fps"], folder, name, self.export_options, self)
-        dlg.options.connect(self._export_options)
-        dlg.exported.connect(lambda path: (self.settings.setValue("exportDir", str(Path(path).parent)),
-                                           self._say(f"Exported {path}")))
-        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dlg.open()
-        self.export_dialog = dlg
-        return dlg
-
-    def _export_options(self, options: dict) -> None:
-        self.export_options = dict(options)
-        self._update_title()
-
-    def show_model_card(self) -> None:
-        if self.model_info is None:
-            self._say("No model is loaded")
-            return
-        ModelCardDialog(self.model_name, self.model_info["card"], self).open()
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, "About Latent Studio",
-                          "<h3>Latent Studio</h3><p>Short video clips from prompts, drawn by small GAN and VAE "
-                          "models that run on your own computer.</p><p>Type a prompt, press Ctrl+Enter, shape the "
-                          "clip with the latent sliders and export it (Ctrl+E). Everything here can also be done "
-                          "with <code>python -m studio</code>.</p>")
 
     # ------------------------------------------------------------------ settings and closing
     def _restore_settings(self) -> None:
