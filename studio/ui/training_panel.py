@@ -528,11 +528,13 @@ def install(window) -> TrainingDock:
 
 
 def demo_run(window, seconds: float, root: str, done) -> None:
-    """`main.py --screenshot PATH --train SECONDS`: trains a tiny shapes VAE in the panel for
-    SECONDS while the window keeps generating clips, prints the event loop's longest stall, then
-    calls `done` (which takes the screenshot)."""
+    """`main.py --screenshot PATH --train SECONDS`: opens the Training panel, and a second later
+    (as a user would, once it is on screen) trains a tiny shapes VAE in it for SECONDS while the
+    window keeps generating clips; prints the event loop's longest stalls (opening the panel, from
+    the press of Train, once steps arrive), then calls `done` (which takes the screenshot)."""
     import sys
     dock = window.training_dock
+    opening = StallMeter(window)                # the dock's first paint (pyqtgraph) is not the press
     dock.show()
     panel = dock.panel()
     window.resizeDocks([dock], [int(window.height() * 0.5)], Qt.Orientation.Vertical)
@@ -543,23 +545,29 @@ def demo_run(window, seconds: float, root: str, done) -> None:
     clips = []
     window.clipReady.connect(lambda: clips.append(1))
     regenerate = QTimer(window, interval=1500, timeout=window.generate)
-    meter = StallMeter(window)                  # from the press of Train: the launch counts too
+    meters: dict = {}
     steady: list = []                           # from the first log record on: training running
 
     def first_records(n):
         if n and not steady:
             steady.append(StallMeter(window))
 
+    def press():
+        meters["open"] = opening.stop()
+        meters["press"] = StallMeter(window)    # from the press of Train: the launch counts too
+        panel.recordsArrived.connect(first_records)
+        panel.start()
+        regenerate.start()
+        QTimer.singleShot(int(seconds * 1000), finish)
+
     def finish():
         regenerate.stop()
-        m, s = meter.stop(), (steady[0].stop() if steady else {"max_ms": float("nan"), "p99_ms": float("nan")})
-        print(f"training demo over {seconds:.0f} s, a 10 ms timer's longest gap: {m['max_ms']:.0f} ms from the press "
-              f"of Train (99th percentile {m['p99_ms']:.0f} ms), {s['max_ms']:.0f} ms once steps were arriving "
-              f"(99th percentile {s['p99_ms']:.0f} ms); {panel.plot.points()} steps logged; "
-              f"{len(clips)} clips generated meanwhile", file=sys.stderr)
+        o, m = meters["open"], meters["press"].stop()
+        s = steady[0].stop() if steady else {"max_ms": float("nan"), "p99_ms": float("nan")}
+        print(f"training demo over {seconds:.0f} s, a 10 ms timer's longest gap: {o['max_ms']:.0f} ms opening the "
+              f"panel, {m['max_ms']:.0f} ms from the press of Train (99th percentile {m['p99_ms']:.0f} ms), "
+              f"{s['max_ms']:.0f} ms once steps were arriving (99th percentile {s['p99_ms']:.0f} ms); "
+              f"{panel.plot.points()} steps logged; {len(clips)} clips generated meanwhile", file=sys.stderr)
         done()
 
-    panel.recordsArrived.connect(first_records)
-    panel.start()
-    regenerate.start()
-    QTimer.singleShot(int(seconds * 1000), finish)
+    QTimer.singleShot(1000, press)
