@@ -88,8 +88,10 @@ def test_lane_delete_easing_copy_paste_and_drag_are_each_one_undo_step(win, qtbo
 
 
 def test_trajectory_view_draws_the_path_and_dragging_a_key_edits_it(win, qtbot):
-    two_keys(win, qtbot)
     tv = win.trajectory
+    assert not tv.hint.isHidden() and "Press K" in tv.hint.text()          # empty: says how to start
+    two_keys(win, qtbot)
+    assert tv.hint.isHidden()
     tv.x_axis.setCurrentIndex(tv.x_axis.findData("size"))
     tv.y_axis.setCurrentIndex(tv.y_axis.findData("sefa1"))
     xs, ys = tv.curve.getData()

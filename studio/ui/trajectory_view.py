@@ -58,6 +58,12 @@ class TrajectoryView(QWidget):
             row.addWidget(combo)
         row.addStretch(1)
         v.addLayout(row)
+        self.hint = QLabel("No keyframes yet: the whole clip sits at one point in latent space. Press K to add a "
+                           "key at the playhead, move the playhead and the sliders, press K again: the path the clip "
+                           "takes between its keys shows here, and the keys can be dragged.")
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
+        v.addWidget(self.hint)
         self.plot = pg.PlotWidget(background="#15161b")
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMinimumHeight(150)
@@ -94,6 +100,7 @@ class TrajectoryView(QWidget):
 
     def set_path(self, tracks: dict, key_frames: list[int], key_values: list[dict]) -> None:
         self.tracks, self.key_frames, self.key_values = tracks, key_frames, key_values
+        self.hint.setVisible(not key_frames)
         self._redraw()
 
     def set_frame(self, i: int) -> None:
