@@ -233,6 +233,8 @@ def test_renamed_direction_shows_in_the_window(window, qtbot):
     with qtbot.waitSignal(win.latent.renamed, timeout=1000):
         qtbot.mouseDClick(win.latent.name_labels["sefa1"], Qt.MouseButton.LeftButton)
     assert "Tilt +1.20 (slider)" in win.prompt.understood_text()
+    tv = win.trajectory                                                  # the trajectory's axes too
+    assert tv.x_axis.itemText(tv.x_axis.findData("sefa1")) == "Tilt"
     assert display_name(win.settings, "tiny-vae", "sefa1") == "Tilt"
     assert win.settings.value("directionNames/tiny-vae/sefa1") == "Tilt"
 

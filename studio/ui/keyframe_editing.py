@@ -66,8 +66,8 @@ class KeyframeMixin:
         self.player.frameChanged.connect(self._playhead_moved)
 
     def direction_label(self, name: str) -> str:
-        from .latent_panel import pretty
-        return pretty(name)
+        """What the sliders call the direction (a discovered one may carry the user's name)."""
+        return self.latent.display(name)
 
     # ------------------------------------------------------------------ document parts
     def timeline_state(self) -> dict:

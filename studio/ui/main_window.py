@@ -183,7 +183,8 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
         pp.imageCleared.connect(lambda: self.set_image(""))
         self.latent.changed.connect(lambda v: (self.sliders_moved(v), self._changed(render=True)))
         self.latent.committed.connect(self.commit)
-        self.latent.renamed.connect(lambda *_: self.prompt.set_sliders_in_force(self.latent.in_force()))
+        self.latent.renamed.connect(lambda *_: (self.prompt.set_sliders_in_force(self.latent.in_force()),
+                                                self.trajectory.relabel(self.direction_label)))
         pp.resetSlidersRequested.connect(self.latent.reset)        # "Understood as" shows them: one click zeroes
         self.empty.refreshRequested.connect(self._refresh_models)
         self.preview.imageDropped.connect(self.set_image)

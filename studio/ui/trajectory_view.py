@@ -98,6 +98,10 @@ class TrajectoryView(QWidget):
         self._names = list(names)
         self._redraw()
 
+    def relabel(self, label) -> None:
+        """The same directions under new display names (a discovered direction was renamed)."""
+        self.set_directions(self._names, label)
+
     def set_path(self, tracks: dict, key_frames: list[int], key_values: list[dict]) -> None:
         self.tracks, self.key_frames, self.key_values = tracks, key_frames, key_values
         self.hint.setVisible(not key_frames)
