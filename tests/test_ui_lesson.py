@@ -252,7 +252,8 @@ def test_shots_carry_keyframes_and_lesson_edits_undo(window, qtbot):
     win.commit()                                               # what the typing pause does
     assert [s.caption for s in panel.shots] == ["", "Second"]
     panel.list.setCurrentRow(1)
-    panel.delete_selected()                                    # one step of its own
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Delete)              # the Delete key in the shot list: one step
     assert len(panel.shots) == 1
     win.do_undo()                                              # Ctrl+Z brings the deleted shot back
     assert [s.caption for s in panel.shots] == ["", "Second"]

@@ -47,7 +47,8 @@ class LessonPanel(QWidget):
         self.list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.list.setMinimumWidth(280)
         self.list.setMaximumHeight(150)                 # the preview keeps the window's height
-        self.list.setToolTip("Drag shots to reorder them")
+        self.list.setToolTip("Drag shots to reorder them; Delete removes the selected one (Ctrl+Z brings it back)")
+        self.list.installEventFilter(self)
         self.caption = QLineEdit()
         self.caption.setPlaceholderText("What viewers read (and hear) during this shot")
         self.seconds = QDoubleSpinBox()
@@ -143,6 +144,14 @@ class LessonPanel(QWidget):
         self._say("Added. Give the shot a caption viewers will read.")
         self.caption.setFocus()
         return shot
+
+    def eventFilter(self, obj, e):                        # noqa: N802 (Qt name)
+        from PySide6.QtCore import QEvent
+        if obj is self.list and e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Delete,
+                                                                                 Qt.Key.Key_Backspace):
+            self.delete_selected()
+            return True
+        return super().eventFilter(obj, e)
 
     def delete_selected(self) -> None:
         row = self.list.currentRow()
