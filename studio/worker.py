@@ -338,7 +338,7 @@ class EngineWorker(QObject):
         self.loading = True
         try:
             enc.encode(["warm up"])
-            preload_lexicon()                    # WordNet, for words outside the vocabulary
+            preload_lexicon()                    # the WordNet table, for words outside the vocabulary
         except Exception as e:                 # noqa: BLE001 - matching by meaning is optional
             log.warning("the text encoder could not be loaded: %s", e)
         finally:

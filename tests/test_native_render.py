@@ -135,3 +135,19 @@ def test_cli_generate_draws_natively_by_default_and_pixel_on_request(tmp_path):
     assert "drawn at 512x512" in said and max(ramps(native[0])) <= 2 and block_share(native[0]) < 0.3
     pixel, said = gen("--scaling", "pixel")
     assert "scaled (pixel)" in said and block_share(pixel[0]) > 0.9
+
+
+def test_native_pixels_do_not_depend_on_the_thread_count(vae):
+    """The app's engine thread runs torch on one thread, the CLI on several: an export from either
+    must be the same file."""
+    import torch
+    plan = vae.plan("a large red star moving right on a sunset background", 0, 8)
+    before = torch.get_num_threads()
+    try:
+        torch.set_num_threads(1)
+        one = vae.render(plan, size=300)
+        torch.set_num_threads(2)
+        two = vae.render(plan, size=300)
+    finally:
+        torch.set_num_threads(before)
+    assert np.array_equal(one, two)

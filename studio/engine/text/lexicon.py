@@ -5,17 +5,55 @@ A word is mapped to an attribute value when one of its senses, or that sense's n
 vocabulary: "crimson" is a kind of red, "pentagram" a kind of star, "hopping" a kind of jumping.
 More common senses and nearer neighbours win. Only attribute groups are mapped this way; generic
 words never become known through a distant hypernym.
+
+Prompts read `match`, which looks the word up in `wordnet_table.json`: every word WordNet ties to
+the vocabulary, precomputed by `scripts/build_wordnet_table.py`, so that no prompt waits for
+WordNet to load (3-5 s). WordNet itself is read only when the table is missing or was built for
+another vocabulary.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from .vocabulary import VOCAB
 
 ATTRIBUTE_GROUPS = ("color", "shape", "size", "speed", "motion", "background")
 _lock = threading.Lock()
 _state: dict = {}
+TABLE = Path(__file__).with_name("wordnet_table.json")
+
+
+def vocabulary_digest() -> str:
+    """Changes when the vocabulary does: a table built for another vocabulary is not used."""
+    return hashlib.sha256(json.dumps(sorted((w, list(gv)) for w, gv in VOCAB.items())).encode()).hexdigest()[:16]
+
+
+def _table() -> dict | None:
+    with _lock:
+        if "table" not in _state:
+            words = None
+            try:
+                doc = json.loads(TABLE.read_text(encoding="utf-8"))
+                if doc.get("vocabulary") == vocabulary_digest():
+                    words = doc["words"]
+            except (OSError, ValueError, KeyError):
+                pass
+            _state["table"] = words
+        return _state["table"]
+
+
+def match(word: str):
+    """(group, value, score) for a word WordNet ties to the vocabulary, else None: from the table,
+    or from WordNet when there is no usable table."""
+    table = _table()
+    if table is None:
+        return wordnet_match(word)
+    hit = table.get(word)
+    return None if hit is None else (hit[0], hit[1], float(hit[2]))
 
 
 def _wordnet():
@@ -37,7 +75,9 @@ def _wordnet():
 
 
 def preload() -> None:
-    _wordnet()
+    """Ready for `match`: the table (WordNet itself only when there is no usable table)."""
+    if _table() is None:
+        _wordnet()
 
 
 @lru_cache(maxsize=4096)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..world.attributes import GROUPS
 from .color_names import palette_color
-from .lexicon import wordnet_match
+from .lexicon import match as wordnet_match
 from .encoder import TextEncoder, default_encoder
 from .vocabulary import STOPWORDS, VOCAB
 
@@ -134,14 +134,17 @@ class PromptParser:
             if g == "shape" and any(w.word in ("around", "in") for w in infos[max(0, i - 2):i]):
                 g, v = "motion", "orbiting"          # "going around in a circle"
             if g == "motion":
-                if v in ("left", "right", "up", "down"):
-                    direction = direction or (v, info.similarity)
+                if v in ("left", "right", "up", "down"):       # the surest direction word (first of equals)
+                    if direction is None or info.similarity > direction[1]:
+                        direction = (v, info.similarity)
                 else:
                     if motion_type is None or info.similarity > motion_type[1]:
                         motion_type = (v, info.similarity)
                 continue
             if g in GROUPS and info.similarity > score[g] and (values[g] is None or info.status == "known"):
                 values[g], score[g] = v, info.similarity
+        if motion_type and direction and direction[1] > motion_type[1]:
+            motion_type = None                      # a surer direction beats a guessed kind of motion
         values["motion"] = (motion_type or direction or (None,))[0]
         return ParsedPrompt(values, infos)
 
