@@ -50,3 +50,20 @@ def test_long_clips_keep_a_window_of_crisp_frames_around_the_playhead(window, qt
     win.player.seek(90)
     qtbot.waitUntil(lambda: 90 in win.sharp.cache, timeout=30000)
     assert 0 not in win.sharp.cache and len(win.sharp.cache) <= sp.WINDOW + sp.WINDOW // 4
+
+
+def test_playback_does_not_flicker_between_crisp_and_enlarged_frames(window, qtbot, monkeypatch):
+    import studio.ui.sharp_preview as sp
+    monkeypatch.setattr(sp, "BUDGET_BYTES", 1)                # a long clip: only a window is crisp
+    win = window
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.prompt.frames.setValue(120)
+    qtbot.waitUntil(lambda: len(win.sharp.cache) >= sp.WINDOW, timeout=30000)
+    assert win.sharp.frame(0) is not None                     # paused: crisp where it can be
+    win.player.set_fps(2)                                     # slow ticks: the checks fall between two
+    with qtbot.waitSignal(win.player.frameChanged, timeout=5000):
+        win.player.play()
+    assert win.sharp.frame(win.player.index) is None and shown(win).shape[:2] == (64, 64)
+    qtbot.waitUntil(lambda: win.player.index in win.sharp.cache, timeout=30000)
+    win.player.pause()
+    assert shown(win).shape[:2] == (win.sharp.size, win.sharp.size)          # paused: crisp at once

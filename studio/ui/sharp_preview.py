@@ -28,6 +28,7 @@ class SharpPreview(QObject):
         window.engine.clipStarted.connect(lambda *_: self._forget())
         window.clipReady.connect(self.refresh)
         window.player.frameChanged.connect(self._moved)
+        window.player.playingChanged.connect(lambda playing: None if playing else window._show_frame())
         window.preview.installEventFilter(self)
 
     # ------------------------------------------------------------------ state
@@ -43,8 +44,12 @@ class SharpPreview(QObject):
         self.key = None
 
     def frame(self, i: int) -> np.ndarray | None:
-        """The crisp frame i of the clip on screen, if it has arrived."""
+        """The crisp frame i of the clip on screen, if it has arrived. While the clip plays, crisp
+        frames show only once all of them are in: a long clip flickering between crisp and
+        enlarged frames looks worse than one that is enlarged throughout until it stops."""
         if not self._usable():
+            return None
+        if self.w.player.playing and len(self.cache) < self.w.player.count:
             return None
         return self.cache.get(i)
 
