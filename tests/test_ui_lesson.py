@@ -264,3 +264,9 @@ def test_shots_carry_keyframes_and_lesson_edits_undo(window, qtbot):
     for _ in range(3):
         win.do_redo()
     assert len(panel.shots) == 1 and win.isWindowModified()
+
+
+def test_long_lessons_preview_smaller():
+    from studio.ui.lesson_panel import preview_size
+    assert preview_size(8 * 60) == "512"            # a minute at 8 fps: 377 MB of frames
+    assert preview_size(24 * 60) == "256"           # a minute at 24 fps would be 1.1 GB at 512

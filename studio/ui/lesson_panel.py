@@ -21,6 +21,11 @@ from .lesson_dialog import LessonExportDialog, LessonJob
 
 SCRIPT_FILTER = "Lesson script (*.txt);;All files (*)"
 PREVIEW_SIZE = "512"
+PREVIEW_BYTES = 400 * 2 ** 20       # a long lesson previews at 256 px: 1,440 frames at 512 px would be 1.1 GB
+
+
+def preview_size(frames: int) -> str:
+    return PREVIEW_SIZE if frames * 512 * 512 * 3 <= PREVIEW_BYTES else "256"
 
 
 class LessonPanel(QWidget):
@@ -304,7 +309,9 @@ class LessonPanel(QWidget):
         self._preview_dir = tempfile.TemporaryDirectory(prefix="latent-lesson-preview-")
         self._rendering(True)
         self._say("Rendering the lesson for the preview…")
-        self.job.start(self.project(), str(Path(self._preview_dir.name) / "lesson.npy"), PREVIEW_SIZE,
+        project = self.project()
+        frames = round((sum(sh.seconds for sh in self.shots) + 2.0 * bool(self.title.text().strip())) * project.fps)
+        self.job.start(project, str(Path(self._preview_dir.name) / "lesson.npy"), preview_size(frames),
                        burn_in=True)
 
     def _rendering(self, busy: bool) -> None:
