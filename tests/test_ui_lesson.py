@@ -270,3 +270,13 @@ def test_long_lessons_preview_smaller():
     from studio.ui.lesson_panel import preview_size
     assert preview_size(8 * 60) == "512"            # a minute at 8 fps: 377 MB of frames
     assert preview_size(24 * 60) == "256"           # a minute at 24 fps would be 1.1 GB at 512
+
+
+def test_closing_the_window_stops_a_lesson_preview(window, qtbot):
+    panel = window.lesson_panel
+    panel.set_lesson(Lesson("", [Shot(30.0, "a large red circle moving right on a white background", "A", seed=3)]))
+    panel.play_lesson()
+    qtbot.waitUntil(lambda: panel.job.running, timeout=5000)
+    proc = panel.job.proc
+    window.close()
+    assert proc.state() == proc.ProcessState.NotRunning          # no orphan renderer left behind

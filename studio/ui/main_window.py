@@ -518,6 +518,9 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
             e.ignore()
             return
         self.player.pause()
+        if self.lesson_panel.job.running:            # a lesson preview in its own process: stop it cleanly
+            self.lesson_panel.job.cancel()
+            self.lesson_panel.job.wait(3000)
         self.settings.setValue("geometry", self.saveGeometry())
         self.settings.setValue("history", self.prompt.editor.history)
         self.settings.sync()
