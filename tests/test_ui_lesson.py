@@ -92,7 +92,10 @@ def test_add_caption_reorder_delete_total_and_save(window, qtbot, tmp_path):
 
     win.new_project()
     assert panel.list.count() == 0 and panel.title.text() == ""
+    win.trajectory_dock.raise_()
+    qtbot.waitUntil(lambda: win.lesson_dock.visibleRegion().isEmpty(), timeout=3000)
     assert win.open_project(str(path), ask=False)
+    qtbot.waitUntil(lambda: not win.lesson_dock.visibleRegion().isEmpty(), timeout=3000)   # opens on its lesson
     assert [s.caption for s in panel.shots] == ["Caption 1", "Caption 3"] and panel.title.text() == "Shapes lesson"
 
 

@@ -128,6 +128,8 @@ class DocumentMixin:
         finally:
             self._applying = False
         self.lesson_panel.set_lesson(p.lesson)
+        if p.lesson.shots:
+            self.lesson_dock.raise_()                   # a teacher's project opens on its lesson
         self.export_options = {k: v for k, v in vars(p.export).items() if v is not None}
         self.player.set_fps(p.fps)
         self.undo.clear()
