@@ -88,3 +88,4 @@ class ParseResult:
     unknown: list = field(default_factory=list)
     values: dict = field(default_factory=dict)
     drawn: dict = field(default_factory=dict)      # what the clip shows: the prompt's values, the seed's for the rest
+    from_image: bool = False                        # image to video: what the prompt leaves open comes from the still

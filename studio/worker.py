@@ -231,6 +231,7 @@ class EngineWorker(QObject):
             return self._abandon(req)
         parse = self._parse_result(req.prompt, plan.parsed)
         parse.drawn = {k: v for k, v in plan.values.items() if v is not None}
+        parse.from_image = bool(req.image_path)
         n = req.frames
         self.clipStarted.emit(req.id, n, parse)
         if have.any():

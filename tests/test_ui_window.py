@@ -264,6 +264,8 @@ def test_animate_a_dropped_image(window, qtbot, tmp_path):
         win.set_image(str(path))
     assert win.last_request.image_path == str(path) and win.prompt.image_row.isVisibleTo(win)
     assert win.player.complete()
+    said = win.prompt.understood_text()                        # what the model read from the still
+    assert "(read from the image)" in said and "motion" in said, said
     with qtbot.waitSignal(win.clipReady, timeout=30000):
         win.prompt.image_clear.click()
     assert win.last_request.image_path == "" and not win.prompt.image_row.isVisibleTo(win)

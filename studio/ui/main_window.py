@@ -440,7 +440,7 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
         res = self.model_info["resolution"] if self.model_info else 64
         self.player.begin_clip(n, res, res)
         self._on_parsed(parse)
-        self.prompt.set_understood(parse.values, self.latent.in_force(), parse.drawn)
+        self.prompt.set_understood(parse.values, self.latent.in_force(), parse.drawn, parse.from_image)
         self._say(f"Rendering {n} frames…")
 
     def _on_frames(self, rid: int, indices, frames) -> None:

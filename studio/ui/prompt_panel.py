@@ -230,11 +230,13 @@ class PromptPanel(QWidget):
             f"{html.escape(w)} → {html.escape(matched_values.get(w, '?'))}" for w in matched))
         self.matched.setVisible(bool(matched))
 
-    def set_understood(self, values: dict, sliders=(), drawn: dict | None = None) -> None:
+    def set_understood(self, values: dict, sliders=(), drawn: dict | None = None, from_image: bool = False) -> None:
         """The attribute values the prompt resolved to (None: the seed chooses), the sliders in
-        force on top of them as (name, value), and `drawn`: what the seed chose for the rest."""
+        force on top of them as (name, value), and `drawn`: what the seed (or, `from_image`, the
+        still being animated) chose for the rest."""
         self._values = dict(values or {})
         self._drawn = dict(drawn or {})
+        self._from_image = from_image
         self.set_sliders_in_force(sliders)
         self._explain_unknown()
 
@@ -274,7 +276,9 @@ class PromptPanel(QWidget):
 
     def _seeded(self, group: str) -> str:
         chosen = getattr(self, "_drawn", {}).get(group)
-        return f"{chosen} (chosen by the seed)" if chosen is not None else "chosen by the seed"
+        from_still = getattr(self, "_from_image", False) and group in ("color", "shape", "size", "background")
+        source = "read from the image" if from_still else "chosen by the seed"
+        return f"{chosen} ({source})" if chosen is not None else source
 
     def understood_text(self) -> str:
         """The panel as plain text, one line per row (for tests and accessibility)."""
