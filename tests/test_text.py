@@ -144,3 +144,14 @@ def test_the_surest_direction_word_wins():
     p = PromptParser()
     assert p.parse("a red circle floating upward").values["motion"] == "up"         # "upward" beats a guess
     assert p.parse("a red circle moving left, then up").values["motion"] == "left"  # equals: the first
+
+
+def test_function_words_never_name_an_attribute():
+    """Matched by meaning, "really" read as right, "under" as orbiting, "then" and "only" as still."""
+    p = PromptParser()
+    for prompt in ["a really big red star", "a square under a night sky", "a blue circle, so pretty",
+                   "only a red star", "a red star and then a pause"]:
+        parsed = p.parse(prompt)
+        assert parsed.values["motion"] is None, prompt
+        assert not [w.word for w in parsed.words if w.status == "matched"], prompt
+    assert p.parse("a star going around").values["motion"] == "orbiting"      # vocabulary words keep their meaning

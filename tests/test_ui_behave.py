@@ -256,3 +256,17 @@ def test_words_outside_the_world_say_what_the_model_drew_instead(window, qtbot):
         win.prompt.editor.set_text("a red square")
         win.generate()
     qtbot.waitUntil(lambda: not win.prompt.unknown.isVisibleTo(win), timeout=10000)
+
+
+def test_two_motions_in_one_prompt_say_which_one_the_clip_follows(window, qtbot):
+    win = window
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.prompt.editor.set_text("a red circle moving left, then up")
+        win.generate()
+    qtbot.waitUntil(lambda: win.prompt.motion_note.isVisibleTo(win), timeout=10000)
+    text = win.prompt.motion_note.text()
+    assert "left and up" in text and "this one is <b>left</b>" in text
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.prompt.editor.set_text("a red circle moving left")
+        win.generate()
+    qtbot.waitUntil(lambda: not win.prompt.motion_note.isVisibleTo(win), timeout=10000)

@@ -433,6 +433,8 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
         self._word_status = {**getattr(self, "_word_status", {}), **status}
         self._matched = {**getattr(self, "_matched", {}), **values}
         self.prompt.set_word_status(self._word_status, self._matched)
+        asked = [w.value for w in result.words if w.group == "motion" and w.status in ("known", "matched") and w.value]
+        self.prompt.set_motions(list(dict.fromkeys(asked)), result.values.get("motion"))
 
     def _on_clip_started(self, rid: int, n: int, parse) -> None:
         if self.lesson_view.active:

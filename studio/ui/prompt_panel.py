@@ -98,11 +98,16 @@ class PromptPanel(QWidget):
         self.unknown.setObjectName("unknownWords")
         self.unknown.setWordWrap(True)
         self.unknown.hide()
+        self.motion_note = QLabel()
+        self.motion_note.setObjectName("hint")
+        self.motion_note.setWordWrap(True)
+        self.motion_note.hide()
         self.matched = QLabel()
         self.matched.setObjectName("matchedWords")
         self.matched.setWordWrap(True)
         self.matched.hide()
         lay.addWidget(self.unknown)
+        lay.addWidget(self.motion_note)
         lay.addWidget(self.matched)
 
         chip = QHBoxLayout()
@@ -229,6 +234,16 @@ class PromptPanel(QWidget):
         self.matched.setText("Understood by meaning: " + ", ".join(
             f"{html.escape(w)} → {html.escape(matched_values.get(w, '?'))}" for w in matched))
         self.matched.setVisible(bool(matched))
+
+    def set_motions(self, asked: list[str], used: str | None) -> None:
+        """More than one motion asked for ("moves left, then up"): a clip follows one; say which."""
+        show = len(asked) > 1 and used is not None
+        self.motion_note.setVisible(show)
+        if show:
+            self.motion_note.setText(
+                f"Motions asked for: {_listed([html.escape(m) for m in asked])}. A clip follows one motion, so "
+                f"this one is <b>{html.escape(used)}</b>; for the other, make a second clip (a lesson can put "
+                f"them one after the other).")
 
     def set_understood(self, values: dict, sliders=(), drawn: dict | None = None, from_image: bool = False) -> None:
         """The attribute values the prompt resolved to (None: the seed chooses), the sliders in

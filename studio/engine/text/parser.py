@@ -26,6 +26,20 @@ BG_PREPOSITIONS = {"on", "against", "over", "before", "front", "behind"}
 # how a word of an attribute group is put in context before it is compared within that group
 GROUP_CONTEXT = {"shape": "the outline of a {}", "background": "a picture of {}"}
 _TOKEN = re.compile(r"[a-z]+")
+# English function words (closed classes: pronouns, determiners, prepositions, conjunctions,
+# auxiliaries, adverbs of degree and time). They never name an attribute, but matched by meaning
+# they did: "really" read as *right*, "under" as *orbiting*, "then" and "only" as *still*. A word
+# of the vocabulary ("around", "over", "still", "not") is looked up there first and keeps its meaning.
+FUNCTION_WORDS = frozenset("""
+then and or but nor so yet for if because although though unless until after before during again
+also just only even very really quite rather somewhat slightly pretty too than more most less least
+much many each every both either neither all any no none such own same other another these those
+what who whom whose when why how here now always never sometimes often soon once twice
+i me my mine we us our you your he him his she her they them their theirs itself am was were been
+do does did doing have has had having will would shall should can could may might must
+across through throughout toward towards upon within without about above below beneath between under
+beyond near along among inside outside off out away via per like kind sort lot bit underneath beside past since
+""".split())
 
 
 @dataclass
@@ -77,7 +91,7 @@ class PromptParser:
             if tok in VOCAB:
                 g, v = VOCAB[tok]
                 infos.append(WordInfo(tok, "known", g, v))
-            elif tok in STOPWORDS or len(tok) < 2:
+            elif tok in STOPWORDS or tok in FUNCTION_WORDS or len(tok) < 2:
                 infos.append(WordInfo(tok, "stop"))
             else:
                 infos.append(WordInfo(tok, "unknown", similarity=0.0))
