@@ -240,33 +240,29 @@ def test_renamed_direction_shows_in_the_window(window, qtbot):
 
 
 # ---------------------------------------------------------------------- words outside the world, in plain words
+def generate(win, qtbot, prompt: str, note, shown: bool) -> None:
+    """Types `prompt`, generates, and waits for the label `note` to be shown (or hidden)."""
+    with qtbot.waitSignal(win.clipReady, timeout=60000):
+        win.prompt.editor.set_text(prompt)
+        win.generate()
+    qtbot.waitUntil(lambda: note.isVisibleTo(win) == shown, timeout=10000)
+
+
 def test_words_outside_the_world_say_what_the_model_drew_instead(window, qtbot):
     win = window
-    with qtbot.waitSignal(win.clipReady, timeout=60000):
-        win.prompt.editor.set_text("a ball")
-        win.generate()
-    qtbot.waitUntil(lambda: win.prompt.unknown.isVisibleTo(win), timeout=10000)
+    generate(win, qtbot, "a ball", win.prompt.unknown, True)
     plan = win.engine.worker.model.plan("a ball", win.prompt.seed.value())
     text = win.prompt.unknown.text()
     assert "Not understood (ignored): ball." in text
     assert "draws circles, squares, triangles and stars" in text
     assert f"shape <b>{plan.values['shape']}</b>" in text                  # what the clip shows instead
     assert f"shape {plan.values['shape']} (chosen by the seed)" in win.prompt.understood_text()
-    with qtbot.waitSignal(win.clipReady, timeout=60000):
-        win.prompt.editor.set_text("a red square")
-        win.generate()
-    qtbot.waitUntil(lambda: not win.prompt.unknown.isVisibleTo(win), timeout=10000)
+    generate(win, qtbot, "a red square", win.prompt.unknown, False)
 
 
 def test_two_motions_in_one_prompt_say_which_one_the_clip_follows(window, qtbot):
     win = window
-    with qtbot.waitSignal(win.clipReady, timeout=60000):
-        win.prompt.editor.set_text("a red circle moving left, then up")
-        win.generate()
-    qtbot.waitUntil(lambda: win.prompt.motion_note.isVisibleTo(win), timeout=10000)
+    generate(win, qtbot, "a red circle moving left, then up", win.prompt.motion_note, True)
     text = win.prompt.motion_note.text()
     assert "left and up" in text and "this one is <b>left</b>" in text
-    with qtbot.waitSignal(win.clipReady, timeout=60000):
-        win.prompt.editor.set_text("a red circle moving left")
-        win.generate()
-    qtbot.waitUntil(lambda: not win.prompt.motion_note.isVisibleTo(win), timeout=10000)
+    generate(win, qtbot, "a red circle moving left", win.prompt.motion_note, False)
