@@ -132,7 +132,7 @@ def test_a_cold_prompt_loads_neither_wordnet_nor_transformers():
     import subprocess
     import sys
     code = ("import sys, time; from studio.engine.text.parser import PromptParser; t = time.perf_counter(); "
-            "v = PromptParser().parse('a scarlet orb floating upward on a dark backdrop').values; "
+            "v = PromptParser().parse('a scarlet disc floating upward on a dark backdrop').values; "
             "print(round(time.perf_counter() - t, 2), v['color'], v['motion'], 'wn' in sys.modules, "
             "'transformers' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout.split()

@@ -157,8 +157,6 @@ class PromptParser:
                 continue
             if g in GROUPS and info.similarity > score[g] and (values[g] is None or info.status == "known"):
                 values[g], score[g] = v, info.similarity
-        if motion_type and direction and direction[1] > motion_type[1]:
-            motion_type = None                      # a surer direction beats a guessed kind of motion
         values["motion"] = (motion_type or direction or (None,))[0]
         return ParsedPrompt(values, infos)
 
