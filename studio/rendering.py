@@ -57,6 +57,3 @@ class ExportFrames:
         for start in range(0, self.plan.frames, NATIVE_CHUNK):
             chunk = range(start, min(self.plan.frames, start + NATIVE_CHUNK))
             yield from self.model.render(self.plan, chunk, self.side)
-
-    def array(self) -> np.ndarray:
-        return self._small if self._small is not None else np.stack(list(self))

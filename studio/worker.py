@@ -254,8 +254,7 @@ class EngineWorker(QObject):
                 first_ms = (time.perf_counter() - t0) * 1e3
             self.framesReady.emit(req.id, idx, frames)
             self.progress.emit(req.id, n - len(order) + done, n)
-            per_frame = max(dt / len(idx), 1e-5)
-            chunk = int(max(1, min(MAX_CHUNK, CHUNK_SECONDS / per_frame)))
+            chunk = _next_chunk(dt, len(idx), MAX_CHUNK)
             QThread.yieldCurrentThread()       # let the UI thread take the GIL between chunks
         total_ms = (time.perf_counter() - t0) * 1e3
         self._last_clip = (req.key(), out, parse)
@@ -283,7 +282,7 @@ class EngineWorker(QObject):
             frames = self.model.render(plan, idx, req.size)
             self.sharpReady.emit(req.id, idx, frames)
             done += len(idx)
-            chunk = int(max(1, min(16, CHUNK_SECONDS / max((time.perf_counter() - t) / len(idx), 1e-5))))
+            chunk = _next_chunk(time.perf_counter() - t, len(idx), 16)
             QThread.yieldCurrentThread()
 
     def _abandon(self, req: RenderRequest) -> None:
@@ -345,6 +344,11 @@ class EngineWorker(QObject):
         finally:
             self.loading = False
             self.status.emit("")
+
+
+def _next_chunk(seconds: float, frames: int, cap: int) -> int:
+    """How many frames the next chunk draws: about CHUNK_SECONDS of work at the last chunk's pace."""
+    return int(max(1, min(cap, CHUNK_SECONDS / max(seconds / frames, 1e-5))))
 
 
 def _read_image(path: str):

@@ -3,7 +3,6 @@ position and colour measured on the frames, never taken from the engine's own nu
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest

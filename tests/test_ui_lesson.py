@@ -12,28 +12,21 @@ import cv2
 import numpy as np
 import pytest
 from PySide6.QtCore import QModelIndex, QSettings, Qt
+from test_ui_window import make_window as window_on
 
 from studio.lesson.script import Lesson, Shot
 from studio.project import Project
 from studio.ui.lesson_dialog import LessonExportDialog
 from studio.ui.lesson_panel import LessonPanel
 from studio.ui.main_window import MainWindow
-from studio.worker import Engine
 
 SCRIPT = "# Shapes\n1 | a large red circle still on a white background | Red.\n1 | a large blue square still on a " \
          "black background | Blue.\n"
 
 
 def make_window(qtbot, tmp_path) -> MainWindow:
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Engine(device="cpu", warm_encoder=False), settings, model="shapes-vae",
+    return window_on(qtbot, tmp_path, model="shapes-vae", size=(1280, 900),
                      prompt="a large red circle moving right on a white background")
-    win.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(win)
-    win.resize(1280, 900)
-    with qtbot.waitSignal(win.clipReady, timeout=60000):
-        win.show()
-    return win
 
 
 @pytest.fixture()

@@ -119,10 +119,12 @@ def test_loop_and_noise_loop_go_into_the_project_and_the_render(win, qtbot):
 
 def test_the_preview_matches_studio_export_bit_for_bit(win, qtbot, tmp_path):
     two_keys(win, qtbot)
+    finished = []                        # the clip on screen must be the last one asked for: complete()
+    win.engine.clipFinished.connect(lambda rid, _t: finished.append(rid))   # alone is also true of the one before
     win.loop_box.setChecked(True)
     qtbot.waitUntil(lambda: win.player.complete() and win.last_request.timeline[1], timeout=30000)
     qtbot.wait(100)
-    qtbot.waitUntil(lambda: win.player.complete(), timeout=30000)
+    qtbot.waitUntil(lambda: win.player.complete() and win.last_request.id in finished, timeout=30000)
     p = win.project()
     expected = render_project(win.engine.worker.model, p)
     assert np.array_equal(win.player.frames, expected)

@@ -5,12 +5,10 @@ import json
 import shutil
 
 import pytest
-from PySide6.QtCore import QSettings, QTimer
+from test_ui_window import make_window
 
 from studio import training_job as job
-from studio.ui.main_window import MainWindow
 from studio.ui.training_panel import StallMeter
-from studio.worker import Engine
 
 
 @pytest.fixture()
@@ -25,13 +23,7 @@ def own_models(tiny_models, tmp_path, monkeypatch):
 
 @pytest.fixture()
 def window(own_models, qtbot, tmp_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Engine(device="cpu", warm_encoder=False), settings, model="tiny-vae", prompt="")
-    win.ask_unsaved = lambda: "discard"
-    qtbot.addWidget(win)
-    win.resize(1280, 900)
-    with qtbot.waitSignal(win.clipReady, timeout=60000):
-        win.show()
+    win = make_window(qtbot, tmp_path, size=(1280, 900))
     yield win
     panel = win.training_dock._panel
     if panel is not None:

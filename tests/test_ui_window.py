@@ -11,13 +11,13 @@ from studio.worker import Engine
 PROMPT = "a small blue circle bouncing on a black background"
 
 
-def make_window(qtbot, tmp_path, model="tiny-vae", prompt="", wait=True, **kw) -> MainWindow:
+def make_window(qtbot, tmp_path, model="tiny-vae", prompt="", wait=True, size=(1280, 800), **kw) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     engine = Engine(device="cpu", warm_encoder=False)
     win = MainWindow(engine, settings, model=model, prompt=prompt, **kw)
     win.ask_unsaved = lambda: "discard"           # never block a test on a question
     qtbot.addWidget(win)
-    win.resize(1280, 800)
+    win.resize(*size)
     if wait:
         with qtbot.waitSignal(win.clipReady, timeout=60000):
             win.show()
@@ -109,10 +109,12 @@ def test_burst_of_requests_shows_the_last(window, qtbot):
     win = window
     worker = win.engine.worker
     before = worker.executed["render"]
+    finished = []                                      # complete() alone is also true of an older clip
+    win.engine.clipFinished.connect(lambda rid, _t: finished.append(rid))
     for seed in range(1, 101):
         win.prompt.seed.setValue(seed)                 # each change asks for a render
     qtbot.waitUntil(lambda: win.player.complete() and win.last_request.seed == 100 and not worker._slots
-                    and win.render_chip.toolTip() != "", timeout=30000)
+                    and win.render_chip.toolTip() != "" and win.last_request.id in finished, timeout=30000)
     qtbot.wait(200)
     assert worker.executed["render"] - before <= 3
     expected = worker.model.generate(win.prompt.editor.text(), 100, win.player.count)

@@ -26,8 +26,10 @@ MAX_FRAMES = 4096                      # the same limit as a clip (engine and pr
 FORMAT_HINT = "write a shot as `seconds | prompt | caption`"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Shot:
+    """Immutable: an edit makes a new Shot (dataclasses.replace), so a lesson's snapshot is a copy of
+    its list, not of every shot (the window takes one on every slider step)."""
     seconds: float                     # the shot's length; it may grow to fit its narration
     prompt: str
     caption: str = ""

@@ -52,7 +52,7 @@ class DocumentMixin:
         return Project(model=s["model"], prompt=s["prompt"], seed=s["seed"], frames=s["frames"], fps=s["fps"],
                        sliders=s["sliders"], export=opts, seed_locked=s["seed_locked"],
                        keyframes=list(self._keyframes), loop=s["loop"], noise_period=s["noise_period"],
-                       lesson=self.lesson_panel.lesson())
+                       lesson=s["lesson"])
 
     def save(self) -> bool:
         if not self.project_path:

@@ -7,6 +7,7 @@ The window hooks it in with `attach_lesson_panel(window)` (a dock); everything e
 from __future__ import annotations
 
 import copy
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -125,13 +126,13 @@ class LessonPanel(QWidget):
 
     # ------------------------------------------------------------------ the document
     def lesson(self) -> Lesson:
-        return Lesson(self.title.text().strip(), copy.deepcopy(self.shots))
+        return Lesson(self.title.text().strip(), list(self.shots))
 
     def set_lesson(self, lesson: Lesson, keep_row: bool = False) -> None:
         """Shows `lesson` (quietly: no `changed`). keep_row: stay on the selected shot (undo/redo)."""
         row = self.list.currentRow() if keep_row else 0
         self.title.setText(lesson.title)
-        self.shots = copy.deepcopy(list(lesson.shots))
+        self.shots = list(lesson.shots)
         self._refresh(min(max(row, 0), len(self.shots) - 1))
 
     # ------------------------------------------------------------------ editing
@@ -180,14 +181,14 @@ class LessonPanel(QWidget):
     def _edit_caption(self, text: str) -> None:
         row = self.list.currentRow()
         if 0 <= row < len(self.shots):
-            self.shots[row].caption = text.strip()
+            self.shots[row] = replace(self.shots[row], caption=text.strip())
             self._refresh_item(row)
             self._changed()
 
     def _edit_seconds(self, value: float) -> None:
         row = self.list.currentRow()
         if not self._filling and 0 <= row < len(self.shots):
-            self.shots[row].seconds = float(value)
+            self.shots[row] = replace(self.shots[row], seconds=float(value))
             self._refresh_item(row)
             self._changed()
 

@@ -77,8 +77,7 @@ class LessonPlayback(QObject):
         self._show_scaling(self._scaling)
         w.keylane.setEnabled(True)
         res = w.model_info["resolution"] if w.model_info else 64
-        w.player.begin_clip(w.prompt.frames.value(), res, res)
-        w.player.have[:] = False                         # no lesson frame stays on show as the clip's
+        w.player.begin_clip(w.prompt.frames.value(), res, res, keep=False)   # no lesson frame passes as the clip's
         w.player.seek(0)
         self.ended.emit()
         if render:

@@ -36,8 +36,9 @@ class Player(QObject):
     def count(self) -> int:
         return len(self.frames)
 
-    def begin_clip(self, n: int, height: int = 64, width: int = 64) -> None:
-        """A new clip of n frames is coming; the old pixels stay on screen until replaced."""
+    def begin_clip(self, n: int, height: int = 64, width: int = 64, keep: bool = True) -> None:
+        """A new clip of n frames is coming; the old pixels stay on screen until replaced
+        (`keep=False`: they are not the new clip's at all, and go)."""
         if n != self.count or self.frames.shape[1:3] != (height, width):
             old, old_have = self.frames, self.have
             self.frames = np.zeros((n, height, width, 3), np.uint8)
@@ -51,6 +52,8 @@ class Player(QObject):
                 self.seek(n - 1)
         else:
             self.fresh[:] = False
+        if not keep:
+            self.have[:] = False
 
     def update_frames(self, indices, frames: np.ndarray) -> None:
         if frames.shape[1:3] != self.frames.shape[1:3]:

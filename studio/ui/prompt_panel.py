@@ -202,7 +202,10 @@ class PromptPanel(QWidget):
         self.reset_sliders.clicked.connect(self.resetSlidersRequested)
         self.reset_sliders.hide()
         lay.addWidget(self.reset_sliders, 0, Qt.AlignmentFlag.AlignLeft)
-        self._values: dict = {}
+        self._values: dict = {}                  # what the prompt said, per group (None: left open)
+        self._drawn: dict = {}                   # what the clip shows, per group
+        self._from_image = False                 # open groups were read from a still (image to video)
+        self._unknown: list[str] = []            # words the model ignored
         self._sliders: list[tuple[str, float]] = []
 
         lay.addStretch(1)
@@ -257,12 +260,12 @@ class PromptPanel(QWidget):
 
     def _explain_unknown(self) -> None:
         """Words the model ignored, in plain words: what this model can draw, and what it drew instead."""
-        unknown = getattr(self, "_unknown", [])
+        unknown = self._unknown
         self.unknown.setVisible(bool(unknown))
         if not unknown:
             return
         text = "Not understood (ignored): " + ", ".join(html.escape(w) for w in unknown) + "."
-        values, drawn = getattr(self, "_values", {}), getattr(self, "_drawn", {})
+        values, drawn = self._values, self._drawn
         seeded = [(g, drawn[g]) for g in ("shape", "color", "motion", "background")
                   if g in values and values[g] is None and g in drawn]
         if values:                                   # an attribute model (the shapes world), not footage
@@ -290,8 +293,8 @@ class PromptPanel(QWidget):
         self.understood.setText(f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>")
 
     def _seeded(self, group: str) -> str:
-        chosen = getattr(self, "_drawn", {}).get(group)
-        from_still = getattr(self, "_from_image", False) and group in ("color", "shape", "size", "background")
+        chosen = self._drawn.get(group)
+        from_still = self._from_image and group in ("color", "shape", "size", "background")
         source = "read from the image" if from_still else "chosen by the seed"
         return f"{chosen} ({source})" if chosen is not None else source
 

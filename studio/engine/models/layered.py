@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -28,7 +30,6 @@ def _edge_gain(logit: torch.Tensor) -> torch.Tensor:
     per sprite pixel it gives the sharpening that makes the ramp EDGE_RAMP_PX wide (never below 1:
     native rendering never blurs more than the model does). Summed in numpy, in float64: a torch
     reduction's order depends on the calling thread's thread count, and the pixels must not."""
-    import numpy as np
     lg = logit[:, 0].detach().double().cpu().numpy()
     gy, gx = np.gradient(lg, axis=(1, 2))
     g = np.sqrt(gx ** 2 + gy ** 2)

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..world.attributes import GROUPS
 from .color_names import palette_color
-from .lexicon import match as wordnet_match
+from .lexicon import match as lexicon_match
 from .encoder import TextEncoder, default_encoder
 from .vocabulary import STOPWORDS, VOCAB
 
@@ -109,7 +109,7 @@ class PromptParser:
     def _lexical(words: list[str]) -> dict:
         out = {}
         for w in words:
-            colour, wnm = palette_color(w), wordnet_match(w)
+            colour, wnm = palette_color(w), lexicon_match(w)
             if colour and (wnm is None or wnm[0] == "color"):
                 out[w] = ("color", colour, 0.99)
             elif wnm:
