@@ -129,7 +129,7 @@ def headless_demo(args) -> int:
     out.parent.mkdir(exist_ok=True)
     print("no display found, so instead of opening the window this renders a demo clip headless")
     code = cli_main(["generate", "--prompt", args.prompt or DEMO_PROMPT, "--model", args.model or "shapes-vae",
-                     "--seed", "3", "--frames", "32", "--size", "512", "--scaling", "pixel", "--out", str(out)])
+                     "--seed", "3", "--frames", "32", "--size", "512", "--out", str(out)])   # drawn at 512: crisp
     if code == 0:
         print(f"demo clip: {out.resolve()}  (with a display, `python main.py` opens the studio window)")
     return code
