@@ -1,4 +1,4 @@
-from studio.media.clips import read_folder
+from studio.engine.footage.reading import read_folder
 
 
 def test_real_clips_are_read_and_corrupted_skipped(real_data):
@@ -26,7 +26,7 @@ def test_caption_from_txt(tmp_path, real_data):
 def test_caption_from_the_file_name_when_there_is_no_txt(tmp_path, real_data):
     import shutil
 
-    from studio.media.clips import caption_from_name
+    from studio.engine.footage.reading import caption_from_name
     shutil.copy(real_data / "carphone_pristine.mp4", tmp_path / "man_on-thePhone 2.mp4")
     f = read_folder(tmp_path, 32)
     assert f.videos[0].caption == "man on the phone"

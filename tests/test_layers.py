@@ -31,7 +31,7 @@ def test_no_qt_import_in_source():
 
 def test_no_qt_module_loaded_at_runtime():
     code = ("import sys, studio.cli, studio.engine, studio.engine.train, studio.engine.evaluate, "
-            "studio.media.writer, studio.media.clips, studio.engine.bench; "
+            "studio.media.writer, studio.engine.footage.reading, studio.engine.bench; "
             f"bad = [m for m in sys.modules if m.split('.')[0] in {QT!r}]; print(bad); assert not bad")
     r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr

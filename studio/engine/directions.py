@@ -58,7 +58,18 @@ def sefa(decoder) -> torch.Tensor:
     return vecs[:, -SEFA_COUNT:].flip(1).T.contiguous()
 
 
+def footage_directions(model) -> dict:
+    """A footage model's sliders: SeFa on the first-frame generator's first layer over the content
+    code (unit vectors in a code drawn from N(0, I), so -3..3 spans the codes it was trained on)."""
+    A = model.module.first.first_layer().detach().cpu()
+    _, vecs = torch.linalg.eigh(A.T @ A)
+    found = vecs[:, -min(SEFA_COUNT, A.shape[1]):].flip(1).T
+    return {f"sefa{i + 1}": {"vector": [round(float(x), 6) for x in v], "kind": "sefa"} for i, v in enumerate(found)}
+
+
 def compute_directions(model, samples: int = 256) -> dict:
+    if getattr(model, "kind", "") == "footage":
+        return footage_directions(model)
     out: dict = {}
     if not model.text_conditioned:
         attrs, w = labelled_latents(model, samples)

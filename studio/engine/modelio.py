@@ -13,7 +13,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from .errors import StudioError
-from .models.registry import FAMILIES, build, config_from_dict, config_to_dict
+from .models.registry import FAMILIES, build_from_card, config_to_dict
 
 FORMAT = "latent-studio-model"
 FORMAT_VERSION = 1
@@ -22,24 +22,48 @@ REQUIRED = ("format", "version", "family", "config", "conditioning", "resolution
 
 
 def models_dir() -> Path:
+    """The shipped models (the installation's models/, or LATENT_STUDIO_MODELS)."""
     env = os.environ.get("LATENT_STUDIO_MODELS")
     return Path(env) if env else Path(__file__).resolve().parents[2] / "models"
 
 
+def user_models_dir() -> Path:
+    """Where the user's own trained models go: LATENT_STUDIO_DATA/models, else the platform's
+    user data folder (e.g. ~/.local/share/Latent Studio/models)."""
+    env = os.environ.get("LATENT_STUDIO_DATA")
+    if env:
+        return Path(env) / "models"
+    from platformdirs import user_data_dir
+    return Path(user_data_dir("Latent Studio", appauthor=False)) / "models"
+
+
+def model_roots() -> list[Path]:
+    """The folders models are found in, in order: the shipped ones, then the user's."""
+    roots = [models_dir(), user_models_dir()]
+    return roots[:1] if roots[0].resolve() == roots[1].resolve() else roots
+
+
+def _is_model(p: Path) -> bool:
+    return (p / CARD).is_file() and (p / WEIGHTS).is_file()
+
+
 def installed_models() -> list[str]:
-    root = models_dir()
-    if not root.is_dir():
-        return []
-    return sorted(p.name for p in root.iterdir() if (p / CARD).is_file() and (p / WEIGHTS).is_file())
+    """The names of the shipped and the user's models (a shipped name comes first: see resolve)."""
+    names = set()
+    for root in model_roots():
+        if root.is_dir():
+            names.update(p.name for p in root.iterdir() if _is_model(p))
+    return sorted(names)
 
 
 def resolve(name_or_path: str | os.PathLike) -> Path:
     p = Path(name_or_path)
     if p.is_dir():
         return p
-    candidate = models_dir() / str(name_or_path)
-    if candidate.is_dir():
-        return candidate
+    candidates = [root / str(name_or_path) for root in model_roots()]
+    for candidate in sorted(candidates, key=lambda c: not _is_model(c)):     # a whole model first
+        if candidate.is_dir():
+            return candidate
     names = installed_models()
     listed = ", ".join(names) if names else "none (train one with `python -m studio train`)"
     raise StudioError(f"unknown model {str(name_or_path)!r}; installed models: {listed}")
@@ -80,10 +104,9 @@ def load_module(name_or_path, device: torch.device | str = "cpu"):
     folder = resolve(name_or_path)
     card = read_card(folder)
     try:
-        cfg = config_from_dict(card["family"], card["config"])
+        module = build_from_card(card)
     except (TypeError, ValueError, KeyError) as e:
         raise StudioError(f"the card in {folder} has an invalid config ({e})") from None
-    module = build(card["family"], cfg)
     state = read_weights(folder)
     own = module.state_dict()
     wanted = {k for k in own if _shipped(card["family"], k)}

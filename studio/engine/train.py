@@ -121,7 +121,8 @@ def make_source(cfg: TrainConfig):
         if cfg.resolution != 64:
             raise StudioError("the shapes world is drawn at 64x64; --resolution applies to a folder of footage")
         return ShapesBatches(cfg.seed, cfg.batch, cfg.frames, paths=cfg.family == "vae"), [], 0
-    from ..media.clips import read_folder
+    from .footage.data import FootageWindows
+    from .footage.reading import read_folder
     from .text.encoder import default_encoder
     try:
         folder = read_folder(cfg.data, cfg.resolution, min_frames=clip_span(cfg.frames))
@@ -133,7 +134,7 @@ def make_source(cfg: TrainConfig):
         why = "; ".join(f"{n}: {r}" for n, r in folder.skipped[:3])
         raise StudioError(f"no usable video in {cfg.data}" + (f" ({why})" if why else ""))
     try:
-        src = FootageBatches(folder, cfg.seed, cfg.batch, cfg.frames, stride=FOOTAGE_STRIDE,
+        src = FootageWindows(folder, cfg.seed, cfg.batch, cfg.frames, stride=FOOTAGE_STRIDE,
                              text_encoder=default_encoder())
     except ValueError as e:
         raise StudioError(str(e)) from None
@@ -156,18 +157,9 @@ class Trainer:
         self.source = distributed.Shard(source, self.ctx.rank, self.ctx.world_size)
         for name, why in self.skipped:
             self.log(f"skipped {name}: {why}")
-        self.model = build_model(cfg, text_dim).to(self.device)
-        if cfg.family == "vae":
-            if cfg.init_from:
-                self._init_decoder(cfg.init_from)
-            self.optims = {"vae": torch.optim.Adam(self.model.parameters(), lr=cfg.lr)}
-        else:
-            if cfg.init_from:
-                self._init_generator(cfg.init_from)
-            self.optims = {"g": torch.optim.Adam(self.model.generator.parameters(), lr=cfg.lr, betas=(0.0, 0.99)),
-                           "d": torch.optim.Adam(list(self.model.d_image.parameters())
-                                                 + list(self.model.d_video.parameters()),
-                                                 lr=cfg.lr * 2, betas=(0.0, 0.99))}
+        self.text_dim = text_dim
+        self.model = self.build(cfg, text_dim).to(self.device)
+        self.optims = self.make_optims(cfg)
         self.step = 0
         self.elapsed = 0.0
         self._signalled = GO                       # SIGTERM sets PAUSE (see run_training)
@@ -175,6 +167,24 @@ class Trainer:
             self._resume()
         self.ddp = distributed.wrap(self.model, self.ctx, find_unused=cfg.family == "gan" or not source.labelled)
         self.gen = torch.Generator(device=self.device)
+
+    def build(self, cfg: TrainConfig, text_dim: int):
+        return build_model(cfg, text_dim)
+
+    def make_optims(self, cfg: TrainConfig) -> dict:
+        if cfg.family == "vae":
+            if cfg.init_from:
+                self._init_decoder(cfg.init_from)
+            return {"vae": torch.optim.Adam(self.model.parameters(), lr=cfg.lr)}
+        if cfg.init_from:
+            self._init_generator(cfg.init_from)
+        return {"g": torch.optim.Adam(self.model.generator.parameters(), lr=cfg.lr, betas=(0.0, 0.99)),
+                "d": torch.optim.Adam(list(self.model.d_image.parameters()) + list(self.model.d_video.parameters()),
+                                      lr=cfg.lr * 2, betas=(0.0, 0.99))}
+
+    def budget_seconds(self) -> float | None:
+        """Seconds of the step loop (the whole --minutes; a subclass may keep some for after it)."""
+        return self.cfg.minutes * 60 if self.cfg.minutes else None
 
     def _resume(self):
         """Rank 0 reads the checkpoint and hands it to the other workers (no shared disk needed)."""
@@ -209,6 +219,16 @@ class Trainer:
             raise StudioError("--init-from needs a VAE model")
         self.model.generator.load_state_dict(vae.decoder.state_dict())
         self.model.generator_ema.load_state_dict(vae.decoder.state_dict())
+
+    def finish(self, stop) -> dict:
+        """Work after the last step of a run that was not paused: the shapes VAE's path fine-tune
+        and content prior. Returns extra figures for the result's losses."""
+        extra = {}
+        if self.cfg.family == "vae" and self.cfg.data == "shapes":
+            if self.cfg.path_minutes and not stop() and not _requested(self.work):
+                extra["path_finetune"] = self.finetune_path(self.cfg.path_minutes, stop)
+            self.fit_prior()
+        return extra
 
     def train_step(self, batch: dict) -> dict:
         dev = self.device
@@ -251,7 +271,7 @@ class Trainer:
                + (f" --steps {c.steps}" if c.steps else "") + (f" --minutes {c.minutes}" if c.minutes else "")
                + (f" --init-from {c.init_from}" if c.init_from else "") + (" --tiny" if c.tiny else "")
                + (f" --path-minutes {c.path_minutes}" if c.path_minutes else ""))
-        return {"conditioning": "sentence" if self.model.cfg.decoder.text_dim else "attributes",
+        return {"conditioning": "sentence" if self.text_dim else "attributes",
                 "text_encoder": TEXT_ENCODER, "resolution": c.resolution, "frames": c.frames, "fps": 8,
                 "sampling": {"content_prior": "one Gaussian per motion value fitted to the path encoder's codes"
                              if c.family == "vae" and c.data == "shapes" else "N(0, I)",
@@ -322,7 +342,8 @@ class Trainer:
                 return asked
         if cfg.steps is not None and self.step >= cfg.steps:
             return FINISH
-        if cfg.minutes and self.elapsed >= cfg.minutes * 60:
+        budget = self.budget_seconds()
+        if budget is not None and self.elapsed >= budget:
             return FINISH
         return GO
 
@@ -375,10 +396,7 @@ class Trainer:
         if not ctx.main:
             return result
         if ending != PAUSE:
-            if cfg.family == "vae" and cfg.data == "shapes":
-                if cfg.path_minutes and not stop() and not _requested(self.work):
-                    losses["path_finetune"] = self.finetune_path(cfg.path_minutes, stop)
-                self.fit_prior()
+            losses.update(self.finish(stop))
             if cfg.sample_every and self.step % cfg.sample_every:
                 self.write_samples()                           # the finished model's own strip
         self.model.eval()
@@ -434,7 +452,11 @@ def run_training(cfg: TrainConfig, log=print) -> dict:
                 trainer._signalled = PAUSE
         restore = signal.signal(signal.SIGTERM, on_term)
     try:
-        trainer = Trainer(cfg, log=log, ctx=ctx)
+        if cfg.data == "shapes":
+            trainer = Trainer(cfg, log=log, ctx=ctx)
+        else:
+            from .footage.training import FootageTrainer
+            trainer = FootageTrainer(cfg, log=log, ctx=ctx)
         result = trainer.run()
         if ctx.main and not result["paused"]:
             from . import load_model

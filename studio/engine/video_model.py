@@ -248,4 +248,7 @@ class VideoModel:
 def load_model(name_or_path: str = "shapes-vae", device: str = "auto") -> VideoModel:
     dev = pick_device(device)
     module, card, folder = load_module(name_or_path, dev)
+    if card.get("kind") == "footage":
+        from .footage.clip_model import FootageModel
+        return FootageModel(module, card, folder, dev)
     return VideoModel(module, card, folder, dev)

@@ -23,3 +23,14 @@ def config_from_dict(family: str, d: dict):
 
 def build(family: str, cfg):
     return FAMILIES[family][0](cfg)
+
+
+def build_from_card(card: dict):
+    """The module a card describes: a footage model (card "kind": "footage") or a shapes model."""
+    if card.get("kind") == "footage":
+        from ..footage.config import FootageConfig
+        from ..footage.network import FootageVAE
+        if card["family"] != "vae":
+            raise ValueError(f"no footage family {card['family']!r}")
+        return FootageVAE(FootageConfig(**card["config"]))
+    return build(card["family"], config_from_dict(card["family"], card["config"]))

@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..engine.image_fit import fit_square
+from ..image_fit import fit_square
 
 CAMERA_PREFIXES = {"img", "vid", "dsc", "dscn", "dscf", "mvi", "pxl", "gopr", "dji", "mov"}   # IMG_0042.mp4: no words
 VIDEO_SUFFIXES = {".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".gif"}
