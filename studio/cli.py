@@ -205,6 +205,8 @@ def cmd_lesson(args) -> int:
 
 
 def cmd_bench(args) -> int:
+    if args.soak:
+        return _soak(args)
     from .engine.bench import run_bench
     figures = run_bench(args.model, threads=args.threads)
     if args.worker:
@@ -216,6 +218,23 @@ def cmd_bench(args) -> int:
         for k, v in figures.items():
             print(f"{k:28s} {v}")
     return 0
+
+
+def _soak(args) -> int:
+    """`bench --soak`: the real window offscreen through scripted work (Qt is imported only here)."""
+    from .ui.soak import run_soak
+    log = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
+    minutes = 5.0 if args.minutes is None else args.minutes
+    if minutes <= 0:
+        from .engine.errors import StudioError
+        raise StudioError(f"--minutes must be above 0, not {minutes:g}")
+    figures = run_soak(minutes, model=args.model, log=log)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    else:
+        for k, v in figures.items():
+            print(f"{k:28s} {v}")
+    return 0 if figures["window_alive"] and figures["none_refcount_steady"] and not figures["errors"] else 1
 
 
 def _add_output_options(p):
@@ -302,6 +321,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--json", action="store_true")
     b.add_argument("--worker", action="store_true", help="also time slider drags and scrubs through the engine worker")
+    b.add_argument("--soak", action="store_true", help="run the real window offscreen through scripted work (renders, "
+                   "scrubs, slider drags, playback, keys, a lesson, a short training) and report the count on None")
+    b.add_argument("--minutes", type=float, default=None, help="how long the soak runs (default 5)")
     return ap
 
 
