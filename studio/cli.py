@@ -98,21 +98,23 @@ def cmd_animate(args) -> int:
 
 def cmd_models(args) -> int:
     from .engine.errors import StudioError
-    from .engine.modelio import installed_models, models_dir, read_card
+    from .engine.modelio import installed_models, model_roots, read_card, resolve, user_models_dir
     names = installed_models()
     if not names:
-        print(f"no models in {models_dir()}; train one with: python -m studio train --data shapes "
-              f"--family vae --out models/shapes-vae --minutes 30")
+        print(f"no models in {' or '.join(str(r) for r in model_roots())}; train one with: python -m studio "
+              f"train --data shapes --family vae --out models/shapes-vae --minutes 30")
         return 0
     for n in names:
         try:
-            card = read_card(models_dir() / n)
+            folder = resolve(n)
+            card = read_card(folder)
         except StudioError as e:
             print(f"{n}: unusable ({e})")
             continue
         dirs = list(card.get("directions", {}))
+        yours = f", yours (in {folder.parent})" if folder.parent == user_models_dir() else ""
         print(f"{n}: {card['family']}, {card['resolution']}x{card['resolution']}, {card['frames']} frames @ "
-              f"{card['fps']} fps, conditioning {card['conditioning']}")
+              f"{card['fps']} fps, conditioning {card['conditioning']}{yours}")
         print(f"  directions: {', '.join(dirs) if dirs else 'none yet (run studio eval)'}")
     return 0
 

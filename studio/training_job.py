@@ -141,7 +141,7 @@ def check_folder(folder: str | Path, frames: int = 16, resolution: int = 64) -> 
     same reading and the same length rule as training itself."""
     from .engine.errors import StudioError
     from .engine.train import clip_span
-    from .media.clips import VIDEO_SUFFIXES, read_folder
+    from .engine.footage.reading import VIDEO_SUFFIXES, read_folder
     folder = Path(folder)
     try:
         found = read_folder(folder, resolution, min_frames=clip_span(frames))

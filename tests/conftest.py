@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,9 @@ import torch
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# the user's data folder (trained models) is a temporary one: no test writes into the real one
+_DATA = tempfile.TemporaryDirectory(prefix="latent-studio-test-data-")
+os.environ["LATENT_STUDIO_DATA"] = _DATA.name
 torch.set_num_threads(2)
 
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"

@@ -8,17 +8,19 @@ import pytest
 from test_ui_window import make_window
 
 from studio import training_job as job
-from studio.ui.training_panel import StallMeter
+from studio.ui.training_demo import StallMeter
 
 
 @pytest.fixture()
 def own_models(tiny_models, tmp_path, monkeypatch):
-    """A models folder of this test's own (the run adds a model to it)."""
-    root = tmp_path / "models"
-    root.mkdir()
-    shutil.copytree(tiny_models / "tiny-vae", root / "tiny-vae")
-    monkeypatch.setenv("LATENT_STUDIO_MODELS", str(root))
-    return root
+    """The user's models folder of this test's own (the run adds a model to it); the shipped
+    models folder holds tiny-vae."""
+    shipped = tmp_path / "shipped"
+    shipped.mkdir()
+    shutil.copytree(tiny_models / "tiny-vae", shipped / "tiny-vae")
+    monkeypatch.setenv("LATENT_STUDIO_MODELS", str(shipped))
+    monkeypatch.setenv("LATENT_STUDIO_DATA", str(tmp_path / "data"))
+    return tmp_path / "data" / "models"
 
 
 @pytest.fixture()

@@ -1,114 +1,39 @@
 """The Training panel: pick data, family, resolution and length, check the folder, then train in a
-child process (`python -m studio train …`, or torch's launcher for several workers) and watch its
-log: one loss curve per term, the latest sample strip, pause / resume / stop. Nothing trains in
-this process: the window only reads a JSONL file and a PNG four times a second.
+detached process (`python -m studio train …`, or torch's launcher for several workers; see
+studio/training_process.py) and follow its files: one loss curve per term from the JSONL log, the
+latest sample strip, how it ended from job.json; pause / resume / stop through the run's control
+file. Nothing trains in this process, and the run does not depend on it: a window that crashes
+leaves it training, and the next window re-attaches to it.
 """
 from __future__ import annotations
 
-import os
+import re
+import shutil
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import numpy as np
-from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import (QApplication, QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout,
-                               QHBoxLayout, QLabel, QLineEdit, QPushButton, QSpinBox, QSplitter,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from .. import training_job as job
+from .. import training_process as detached
 from .panel import styled_layout
+from .training_demo import StallMeter, demo_run  # noqa: F401  (their home before; app.py and tests use them)
+from .training_files import FileTable
+from .training_form import SHAPES, TrainingForm, hint  # noqa: F401  (SHAPES: the data choice's first item)
+from .training_plot import LossPlot
 
 POLL_MS = 250
-TAIL_CHARS = 8000
-COLOURS = ["#9d91ff", "#8cc8ff", "#ffb86b", "#7ee0a1", "#ff8a8a", "#e6d36a", "#c792ea", "#6ad4d4"]
-SHAPES = "The shapes world"
+NO_FOLDER = "Choose a folder of videos (a .txt beside a video is its caption)."
+CLOSE_WAIT_S = 5.0                   # closing the window waits this long for the run's pause checkpoint
+ACTIVE = ("running", "pausing", "stopping")
 
 
-def _models_root() -> Path:
-    from ..engine.modelio import models_dir
-    return models_dir()
-
-
-class StallMeter:
-    """Gaps between ticks of a 10 ms timer: how long the event loop was blocked at a time."""
-
-    def __init__(self, parent=None):
-        import time
-        self._clock = time.perf_counter
-        self.last, self.gaps = self._clock(), []
-        self.timer = QTimer(parent, interval=10, timeout=self._tick)
-        self.timer.start()
-
-    def _tick(self):
-        now = self._clock()
-        self.gaps.append(now - self.last)
-        self.last = now
-
-    def stop(self) -> dict:
-        self.timer.stop()
-        g = np.asarray(self.gaps or [0.0]) * 1e3
-        return {"max_ms": float(g.max()), "p99_ms": float(np.percentile(g, 99)), "ticks": len(self.gaps)}
-
-
-class LossPlot(QWidget):
-    """One curve per loss term against the step, with a log-scale toggle."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        import pyqtgraph as pg
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.plot = pg.PlotWidget(background="#15161b")
-        self.plot.showGrid(x=True, y=True, alpha=0.15)
-        self.plot.setLabel("bottom", "step")
-        self.plot.setLabel("left", "loss")
-        self.plot.addLegend(offset=(-10, 10), labelTextColor="#e2e4ea")
-        self.plot.setClipToView(True)
-        self.plot.setDownsampling(auto=True, mode="peak")
-        self.log_scale = QCheckBox("Log scale")
-        self.log_scale.setChecked(True)
-        self.log_scale.toggled.connect(self._set_log)
-        lay.addWidget(self.plot, 1)
-        lay.addWidget(self.log_scale)
-        self.steps: list[float] = []
-        self.values: dict[str, list[float]] = {}
-        self.curves: dict = {}
-        self._set_log(True)
-
-    def clear(self) -> None:
-        self.steps, self.values = [], {}
-        for c in self.curves.values():
-            self.plot.removeItem(c)
-        self.curves = {}
-        self.plot.plotItem.legend.clear()
-
-    def add(self, records: list[dict]) -> None:
-        for rec in records:
-            terms = job.losses(rec)
-            self.steps.append(rec["step"])
-            for k in list(self.values) + [k for k in terms if k not in self.values]:
-                self.values.setdefault(k, [np.nan] * (len(self.steps) - 1)).append(terms.get(k, np.nan))
-        self._redraw()
-
-    def points(self) -> int:
-        return len(self.steps)
-
-    def _set_log(self, on: bool) -> None:
-        self.plot.setLogMode(y=on)
-        self.plot.setLabel("left", "loss (log)" if on else "loss")
-        self._redraw()
-
-    def _redraw(self) -> None:
-        x = np.asarray(self.steps, dtype=float)
-        for i, (k, v) in enumerate(self.values.items()):
-            y = np.asarray(v, dtype=float)
-            if self.log_scale.isChecked():
-                y = np.where(y > 0, y, np.nan)           # a GAN's hinge terms go below zero
-            if k not in self.curves:
-                self.curves[k] = self.plot.plot(name=k, pen={"color": COLOURS[i % len(COLOURS)], "width": 1.5},
-                                                connect="finite")
-            self.curves[k].setData(x, y)
+def user_models_root() -> Path:
+    from ..engine.modelio import user_models_dir
+    return user_models_dir()
 
 
 class TrainingPanel(QWidget):
@@ -118,90 +43,45 @@ class TrainingPanel(QWidget):
     stateChanged = Signal(str)
     recordsArrived = Signal(int)         # how many new log records the last poll read
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, models_root: Path | None = None, reattach: bool = True):
         super().__init__(parent)
         self.state = "idle"
-        self.proc: QProcess | None = None
+        self.run: detached.Run | None = None
+        self.spec_running: job.JobSpec | None = None
         self.reader: job.LogReader | None = None
         self.report: job.FolderReport | None = None
-        self.tail = ""
         self.folder = ""
-        self._asked = ""                 # "pause" or "stop" while the run winds down
-        self.models_root: Path | None = None     # where models are trained to; None: the models folder
+        self._asked = ""                 # "pause", "stop" or "close" while the run winds down
+        self.models_root = models_root   # where models are trained to; None: the user's models folder
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="folder-check")
         self._check = None
         self._build()
         self._poll = QTimer(self, interval=POLL_MS, timeout=self.poll)
         self._check_timer = QTimer(self, interval=100, timeout=self._check_done)
         self._name_changed()
+        if reattach:
+            self.reattach()
 
     # ------------------------------------------------------------------ layout
     def _build(self) -> None:
         lay = styled_layout(self, "sidePanel", (10, 8, 10, 8), horizontal=True)
-        left = QWidget()
-        form_box = QVBoxLayout(left)
-        form_box.setContentsMargins(0, 0, 0, 0)
-        form = QFormLayout()
-        data_row = QHBoxLayout()
-        self.data = QComboBox()
-        self.data.addItems([SHAPES, "A folder of videos"])
-        self.choose = QPushButton("Choose…")
+        self.form = left = TrainingForm()
+        for attr in ("data", "choose", "family", "resolution", "amount", "unit", "workers", "name", "tiny",
+                     "train_button", "pause_button", "resume_button", "stop_button", "status", "shapes_note"):
+            setattr(self, attr, getattr(left, attr))
         self.choose.clicked.connect(self.choose_folder)
-        data_row.addWidget(self.data, 1)
-        data_row.addWidget(self.choose)
-        form.addRow("Data", data_row)
-        self.family = QComboBox()
-        self.family.addItems(["vae", "gan"])
-        form.addRow("Family", self.family)
-        self.resolution = QComboBox()
-        self.resolution.addItems(["32", "64", "128"])
-        self.resolution.setCurrentText("64")
-        form.addRow("Resolution", self.resolution)
-        length = QHBoxLayout()
-        self.amount = QDoubleSpinBox(decimals=0, minimum=1, maximum=1_000_000, value=500)
-        self.unit = QComboBox()
-        self.unit.addItems(["steps", "minutes"])
-        self.unit.currentTextChanged.connect(self._unit_changed)
-        length.addWidget(self.amount, 1)
-        length.addWidget(self.unit)
-        form.addRow("Length", length)
-        self.workers = QSpinBox(minimum=1, maximum=max(1, os.cpu_count() or 1), value=1)
-        self.workers.setToolTip("Data-parallel worker processes (torch.distributed, gloo on CPU, NCCL on CUDA)")
-        form.addRow("Workers", self.workers)
-        self.name = QLineEdit("my-model")
         self.name.textChanged.connect(self._name_changed)
-        form.addRow("Model name", self.name)
-        self.tiny = QCheckBox("Tiny network (a quick trial)")
-        form.addRow("", self.tiny)
-        form_box.addLayout(form)
-        buttons = QHBoxLayout()
-        self.train_button = QPushButton("Train")
-        self.train_button.setObjectName("primaryButton")
-        self.pause_button = QPushButton("Pause")
-        self.resume_button = QPushButton("Resume")
-        self.stop_button = QPushButton("Stop")
         for b, slot in ((self.train_button, self.start), (self.pause_button, self.pause),
                         (self.resume_button, self.resume), (self.stop_button, self.stop)):
             b.clicked.connect(slot)
-            buttons.addWidget(b)
-        form_box.addLayout(buttons)
-        self.status = QLabel("Pick the data and press Train.")
-        self.status.setObjectName("hint")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        form_box.addWidget(self.status)
-        self.files = QTreeWidget()
-        self.files.setHeaderLabels(["", "File", "Frames / why skipped", "Caption"])
-        self.files.setRootIsDecorated(False)
-        self.files.setColumnWidth(0, 22)
-        self.files.setColumnWidth(1, 150)
-        self.check_summary = QLabel("")
-        self.check_summary.setObjectName("hint")
-        self.check_summary.setWordWrap(True)
-        form_box.addWidget(self.check_summary)
-        form_box.addWidget(self.files, 1)
-        left.setMinimumWidth(330)
-        left.setMaximumWidth(460)
+
+        self.files_box = QWidget()                    # the folder check: summary and the file table
+        fv = QVBoxLayout(self.files_box)
+        fv.setContentsMargins(0, 0, 0, 0)
+        self.check_summary = hint()
+        self.files = FileTable()
+        fv.addWidget(self.check_summary)
+        fv.addWidget(self.files, 1)
 
         right = QSplitter(Qt.Orientation.Vertical)
         self.plot = LossPlot()
@@ -218,39 +98,62 @@ class TrainingPanel(QWidget):
         right.addWidget(self.plot)
         right.addWidget(samples)
         right.setSizes([300, 160])
+        self.split = QSplitter(Qt.Orientation.Horizontal)     # the file table beside the curves, resizable
+        self.split.addWidget(self.files_box)
+        self.split.addWidget(right)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        self.split.setChildrenCollapsible(False)
         lay.addWidget(left)
-        lay.addWidget(right, 1)
+        lay.addWidget(self.split, 1)
         self.data.currentIndexChanged.connect(self._data_changed)
         self._data_changed()
 
     # ------------------------------------------------------------------ settings
+    def root(self) -> Path:
+        return self.models_root or user_models_root()
+
     def out(self) -> Path:
-        return (self.models_root or _models_root()) / self.name.text().strip()
+        """The model folder for the typed name: the user's (where new models go), or a shipped
+        folder of that name that holds a run to resume."""
+        name = self.name.text().strip()
+        if self.models_root is not None:
+            return self.models_root / name
+        from ..engine.modelio import model_roots
+        mine = user_models_root() / name
+        if mine.exists():
+            return mine
+        return next((r / name for r in model_roots() if (r / name / job.TRAIN_DIR).is_dir()), mine)
 
-    def _unit_changed(self, unit: str) -> None:
-        self.amount.setValue(10 if unit == "minutes" else 500)
-
-    def _length(self) -> tuple[int | None, float | None]:
-        v = self.amount.value()
-        return (int(v), None) if self.unit.currentText() == "steps" else (None, float(v))
+    def _taken(self, name: str) -> bool:
+        """A model of that name exists (shipped or the user's), or a run of it has a checkpoint."""
+        if job.checkpoint_step(self.out()) is not None:
+            return True
+        if self.models_root is not None:
+            return (self.models_root / name / "model.json").exists()
+        from ..engine.modelio import model_roots
+        return any((r / name / "model.json").exists() for r in model_roots())
 
     def _data_changed(self, *_):
         shapes = self.data.currentIndex() == 0
-        self.choose.setEnabled(not shapes)
-        self.resolution.setEnabled(not shapes)
-        self.files.setVisible(not shapes)
+        self.shapes_note.setVisible(shapes)
+        self.files_box.setVisible(not shapes)
         if shapes:
             self.resolution.setCurrentText("64")
             self.files.clear()
-            self.check_summary.setText("The shapes world is drawn on the fly at 64x64, with labels.")
+            self.check_summary.setText("")
         elif self.folder:
             self.check(self.folder)
+        else:
+            self.check_summary.setText(NO_FOLDER)
         self._update_buttons()
 
     def set_folder(self, folder: str) -> None:
         self.folder = folder
-        self.data.setCurrentIndex(1)
-        self.check(folder)
+        if self.data.currentIndex() == 1:
+            self.check(folder)
+        else:
+            self.data.setCurrentIndex(1)              # checks it
 
     def choose_folder(self) -> None:
         from .export_dialog import user_folder
@@ -261,7 +164,7 @@ class TrainingPanel(QWidget):
 
     def _name_changed(self, *_):
         """A name with a checkpoint can be resumed, also after the app was closed: show its past log."""
-        if self.state in ("running", "pausing", "stopping"):
+        if self.state in ACTIVE:
             return
         self.plot.clear()
         self.sample.clear()
@@ -295,18 +198,13 @@ class TrainingPanel(QWidget):
             self.check_summary.setText(job.sentence(str(e) or "the folder could not be checked") + ".")
             self._set_state("idle")
             return
-        for name, frames, caption in self.report.used:
-            shown = caption or "(no caption: no .txt and no words in the name)"
-            QTreeWidgetItem(self.files, ["✓", name, f"{frames} frames", shown])
-        for name, why in self.report.skipped:
-            item = QTreeWidgetItem(self.files, ["✗", name, why, ""])
-            item.setToolTip(2, why)
+        self.files.show_report(self.report)
         self.check_summary.setText(self.report.summary())
         self._set_state("idle")
 
     # ------------------------------------------------------------------ running
     def spec(self, resume: bool = False) -> job.JobSpec:
-        steps, minutes = self._length()
+        steps, minutes = self.form.length()
         out = str(self.out())
         if resume:
             return job.resume_spec(out, steps, minutes, self.workers.value())
@@ -318,13 +216,16 @@ class TrainingPanel(QWidget):
 
     def start(self) -> None:
         name = self.name.text().strip()
-        if not name or "/" in name or "\\" in name:
+        if not name or "/" in name or "\\" in name or name.startswith("."):
             return self._say("Give the model a name (letters, digits and dashes).")
-        if self.out().exists():
+        if self._taken(name):
             return self._say(f"A model named {name} already exists: press Resume to go on training it, "
                              f"or choose another name.")
         if self.data.currentIndex() == 1 and (self.report is None or not self.report.used):
             return self._say("Choose a folder with at least one usable video first.")
+        work = self.out() / job.TRAIN_DIR             # a run that ended before its first checkpoint:
+        job.log_path(self.out()).unlink(missing_ok=True)          # start over, its curves too
+        shutil.rmtree(work / "samples", ignore_errors=True)
         self.plot.clear()
         self.sample.clear()
         self._launch(self.spec())
@@ -339,31 +240,68 @@ class TrainingPanel(QWidget):
         self._launch(spec)
 
     def _launch(self, spec: job.JobSpec) -> None:
-        argv = job.command(spec)
-        self.spec_running = spec
-        self.tail = ""
-        self._asked = ""
-        if self.reader is None or self.reader.path != job.log_path(spec.out):
-            self.reader = job.LogReader(job.log_path(spec.out))
-            if spec.resume:
-                self.plot.clear()
-        proc = QProcess(self)
-        env = QProcessEnvironment()
-        for k, v in job.environment().items():
-            env.insert(k, v)
-        proc.setProcessEnvironment(env)
-        proc.setWorkingDirectory(str(job.ROOT))
-        proc.setProcessChannelMode(QProcess.ProcessChannelMode.MergedChannels)
-        proc.readyReadStandardOutput.connect(self._read_output)
-        proc.finished.connect(self._finished)
-        proc.errorOccurred.connect(self._process_error)
-        self.proc = proc
-        self._set_state("running")
+        try:
+            run = detached.launch(spec)
+        except OSError as e:
+            self._set_state("failed")
+            return self._say(f"The training process could not start ({e.strerror or e}).")
+        if spec.resume and (self.reader is None or self.reader.path != run.log):
+            self.plot.clear()
         what = "Resuming" if spec.resume else "Starting"
-        self._say(f"{what} training of {Path(spec.out).name}" +
-                  (f" on {spec.workers} workers" if spec.workers > 1 else "") + "…")
-        proc.start(argv[0], argv[1:])
+        self._follow(run, f"{what} training of {Path(spec.out).name}" +
+                     (f" on {spec.workers} workers" if spec.workers > 1 else "") + "…")
+
+    def _follow(self, run: detached.Run, message: str, asked: str = "") -> None:
+        self.run, self.spec_running, self._asked = run, run.spec, asked
+        if self.reader is None or self.reader.path != run.log:
+            self.reader = job.LogReader(run.log)
+        self._set_state({"pause": "pausing", "stop": "stopping"}.get(asked, "running"))
+        self._say(message)
         self._poll.start()
+
+    def reattach(self) -> bool:
+        """Follows a run still in progress under the models folder (the window that started it is
+        gone): its curves so far, then live; Pause and Stop work on it."""
+        if self.state in ACTIVE:
+            return False
+        try:
+            runs = detached.find_running(self.root())
+        except OSError:
+            return False
+        if not runs:
+            return False
+        run = runs[0]
+        spec = run.spec
+        for w, set_value in ((self.name, lambda: self.name.setText(run.out.name)),
+                             (self.family, lambda: self.family.setCurrentText(spec.family)),
+                             (self.data, lambda: self.data.setCurrentIndex(int(spec.data != "shapes")))):
+            w.blockSignals(True)
+            set_value()
+            w.blockSignals(False)
+        self.form.set_length(spec.steps, spec.minutes)
+        self.tiny.setChecked(spec.tiny)
+        self.workers.setValue(spec.workers)
+        self.shapes_note.setVisible(spec.data == "shapes")
+        self.files_box.setVisible(spec.data != "shapes")
+        if spec.data != "shapes":
+            self.folder = spec.data
+            self.check_summary.setText(f"Training on {spec.data}.")
+        self.plot.clear()
+        self.sample.clear()
+        self.reader = job.LogReader(run.log)
+        since = time.strftime("%H:%M", time.localtime(run.status.get("started", time.time())))
+        self._follow(run, f"Training of {run.out.name} is still running (since {since}): following it again.",
+                     asked=self._control(run))
+        self.poll()
+        self._show_latest_sample()
+        return True
+
+    @staticmethod
+    def _control(run: detached.Run) -> str:
+        try:
+            return (run.work / "control").read_text(encoding="utf-8").strip()
+        except OSError:
+            return ""
 
     def pause(self) -> None:
         self._ask("pause", "Pausing: writing a checkpoint…")
@@ -381,10 +319,9 @@ class TrainingPanel(QWidget):
         self._say(message)
 
     def kill(self) -> None:
-        """Ends the child process at once (the app is closing, or a test simulates a crash)."""
-        if self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning:
-            self.proc.kill()
-            self.proc.waitForFinished(3000)
+        """Ends the training process at once, as a crash would (tests; the panel offers no button)."""
+        if self.run is not None:
+            self.run.kill()
 
     def poll(self) -> None:
         if self.reader is None:
@@ -399,37 +336,27 @@ class TrainingPanel(QWidget):
                 terms = ", ".join(f"{k} {v:.3g}" for k, v in job.losses(last).items())
                 self._say(f"Step {last['step']} · {last['seconds']:.0f} s · {terms}")
         self.recordsArrived.emit(len(records))
+        if self.run is not None and self.state in ACTIVE and not self.run.running():
+            self._ended()
 
-    def _read_output(self) -> None:
-        data = bytes(self.proc.readAllStandardOutput()).decode("utf-8", "replace")
-        self.tail = (self.tail + data)[-TAIL_CHARS:]
-
-    def _process_error(self, error) -> None:
-        if error == QProcess.ProcessError.FailedToStart:
-            self._poll.stop()
-            self._set_state("failed")
-            self._say(f"The training process could not start ({self.proc.errorString()}).")
-
-    def _finished(self, code: int, status) -> None:
+    def _ended(self) -> None:
         self._poll.stop()
+        run, self.run = self.run, None
         if self._asked == "close":
             return                                   # the window is closing: nothing left to show
-        self.poll()
-        crashed = status == QProcess.ExitStatus.CrashExit
-        out = self.spec_running.out
-        if not crashed and code == 0:
-            if self._asked == "pause":
-                self._set_state("paused")
-                self._say(f"Paused at step {job.checkpoint_step(out)}; Resume continues from the checkpoint.")
-            else:
-                self._set_state("finished")
-                self._show_latest_sample()
-                summary = job.card_summary(out)
-                self._say(f"Finished: {Path(out).name} is in the model picker ({summary}).")
-                self.modelFinished.emit(out)
+        self.plot.add(self.reader.read())
+        code, tail, out = run.exit_code(), run.output_tail(), self.spec_running.out
+        if code == 0 and (self._asked == "pause" or re.search(r"^paused at step", tail, re.M)):
+            self._set_state("paused")
+            self._say(f"Paused at step {job.checkpoint_step(out)}; Resume continues from the checkpoint.")
+        elif code == 0:
+            self._set_state("finished")
+            self._show_latest_sample()
+            self._say(f"Finished: {Path(out).name} is in the model picker ({job.card_summary(out)}).")
+            self.modelFinished.emit(out)
         else:
             self._set_state("failed")
-            self._say(job.failure_sentence(self.tail, None if crashed else code, out))
+            self._say(job.failure_sentence(tail, code, out))
         self._asked = ""
 
     # ------------------------------------------------------------------ showing
@@ -456,7 +383,7 @@ class TrainingPanel(QWidget):
         self.stateChanged.emit(state)
 
     def _update_buttons(self) -> None:
-        busy = self.state in ("running", "pausing", "stopping", "checking")
+        busy = self.state in ACTIVE + ("checking",)
         running = self.state == "running"
         has_ckpt = not busy and bool(self.name.text().strip()) and job.checkpoint_step(self.out()) is not None
         self.train_button.setEnabled(not busy)
@@ -469,13 +396,15 @@ class TrainingPanel(QWidget):
         self.resolution.setEnabled(not busy and self.data.currentIndex() == 1)
 
     def shutdown(self) -> None:
-        """The window is closing: a running job pauses (checkpoint) so Resume continues it next time."""
-        if self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning:
-            from ..engine.train import request
-            request(self.spec_running.out, "pause")
+        """The window is closing: a running job pauses (a fresh checkpoint; Resume continues it next
+        time). The run is not this process's: after a short wait it finishes pausing on its own."""
+        if self.run is not None and self.state in ACTIVE:
+            if self.state == "running":
+                from ..engine.train import request
+                request(self.spec_running.out, "pause")
             self._asked = "close"
-            if not self.proc.waitForFinished(15000):
-                self.proc.kill()
+            self.run.wait(CLOSE_WAIT_S)
+        self._poll.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -513,8 +442,8 @@ class TrainingDock(QDockWidget):
 
 
 def install(window) -> TrainingDock:
-    """Adds the Training dock to the main window, hidden, with its toggle in the View menu; a
-    finished model refreshes the model picker."""
+    """Adds the Training dock to the main window, hidden unless a run is in progress, with its
+    toggle in the View menu; a finished model refreshes the model picker."""
     dock = TrainingDock(window)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
     dock.hide()
@@ -524,50 +453,9 @@ def install(window) -> TrainingDock:
     view = next((a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"), None)
     (view or window.menuBar()).addAction(toggle)
     window.training_dock = dock
+    try:
+        if detached.find_running(user_models_root()):
+            dock.show()                         # a run the last window started: the panel follows it again
+    except OSError:
+        pass
     return dock
-
-
-def demo_run(window, seconds: float, root: str, done) -> None:
-    """`main.py --screenshot PATH --train SECONDS`: opens the Training panel, and a second later
-    (as a user would, once it is on screen) trains a tiny shapes VAE in it for SECONDS while the
-    window keeps generating clips; prints the event loop's longest stalls (opening the panel, from
-    the press of Train, once steps arrive), then calls `done` (which takes the screenshot)."""
-    import sys
-    dock = window.training_dock
-    opening = StallMeter(window)                # the dock's first paint (pyqtgraph) is not the press
-    dock.show()
-    panel = dock.panel()
-    window.resizeDocks([dock], [int(window.height() * 0.5)], Qt.Orientation.Vertical)
-    panel.models_root = Path(root)
-    panel.name.setText("my-first-vae")
-    panel.tiny.setChecked(True)
-    panel.amount.setValue(100000)
-    clips = []
-    window.clipReady.connect(lambda: clips.append(1))
-    regenerate = QTimer(window, interval=1500, timeout=window.generate)
-    meters: dict = {}
-    steady: list = []                           # from the first log record on: training running
-
-    def first_records(n):
-        if n and not steady:
-            steady.append(StallMeter(window))
-
-    def press():
-        meters["open"] = opening.stop()
-        meters["press"] = StallMeter(window)    # from the press of Train: the launch counts too
-        panel.recordsArrived.connect(first_records)
-        panel.start()
-        regenerate.start()
-        QTimer.singleShot(int(seconds * 1000), finish)
-
-    def finish():
-        regenerate.stop()
-        o, m = meters["open"], meters["press"].stop()
-        s = steady[0].stop() if steady else {"max_ms": float("nan"), "p99_ms": float("nan")}
-        print(f"training demo over {seconds:.0f} s, a 10 ms timer's longest gap: {o['max_ms']:.0f} ms opening the "
-              f"panel, {m['max_ms']:.0f} ms from the press of Train (99th percentile {m['p99_ms']:.0f} ms), "
-              f"{s['max_ms']:.0f} ms once steps were arriving (99th percentile {s['p99_ms']:.0f} ms); "
-              f"{panel.plot.points()} steps logged; {len(clips)} clips generated meanwhile", file=sys.stderr)
-        done()
-
-    QTimer.singleShot(1000, press)
