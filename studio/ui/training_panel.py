@@ -101,8 +101,8 @@ class TrainingPanel(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal)     # the file table beside the curves, resizable
         self.split.addWidget(self.files_box)
         self.split.addWidget(right)
-        self.split.setStretchFactor(0, 2)
-        self.split.setStretchFactor(1, 3)
+        self.files_box.setMinimumWidth(300)
+        self.split.setSizes([440, 560])
         self.split.setChildrenCollapsible(False)
         lay.addWidget(left)
         lay.addWidget(self.split, 1)
