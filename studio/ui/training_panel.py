@@ -15,12 +15,13 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from .. import training_job as job
 from .. import training_process as detached
 from .panel import styled_layout
 from .training_demo import StallMeter, demo_run  # noqa: F401  (their home before; app.py and tests use them)
+from .training_dock import TrainingDock, install  # noqa: F401  (the main window installs the dock from here)
 from .training_files import FileTable
 from .training_form import SHAPES, TrainingForm, hint  # noqa: F401  (SHAPES: the data choice's first item)
 from .training_plot import LossPlot
@@ -406,56 +407,3 @@ class TrainingPanel(QWidget):
             self.run.wait(CLOSE_WAIT_S)
         self._poll.stop()
         self._pool.shutdown(wait=False, cancel_futures=True)
-
-
-class TrainingDock(QDockWidget):
-    """The panel in a dock (View > Training Panel, Ctrl+T). The panel itself (pyqtgraph, torch for
-    reading checkpoints) is built the first time the dock is shown, so it costs the window's start
-    nothing."""
-
-    def __init__(self, window):
-        super().__init__("Training", window)
-        self.setObjectName("trainingDock")
-        self.window_ = window
-        self._panel: TrainingPanel | None = None
-        self.visibilityChanged.connect(lambda visible: visible and self.panel())
-
-    def _join_tabs(self) -> None:
-        """Shares the bottom with the window's other panels as tabs, this one in front."""
-        win = self.window_
-        others = [d for d in win.findChildren(QDockWidget) if d is not self and d.isVisible() and not d.isFloating()
-                  and win.dockWidgetArea(d) == win.dockWidgetArea(self)]
-        if others:
-            win.tabifyDockWidget(others[0], self)
-            self.raise_()
-
-    def panel(self) -> TrainingPanel:
-        if self._panel is None:
-            self._panel = TrainingPanel(self)
-            self.setWidget(self._panel)
-            self._panel.modelFinished.connect(lambda _out: self.window_._refresh_models())
-            QTimer.singleShot(0, self._join_tabs)
-            app = QApplication.instance()
-            if app is not None:
-                app.aboutToQuit.connect(self._panel.shutdown)
-        return self._panel
-
-
-def install(window) -> TrainingDock:
-    """Adds the Training dock to the main window, hidden unless a run is in progress, with its
-    toggle in the View menu; a finished model refreshes the model picker."""
-    dock = TrainingDock(window)
-    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    dock.hide()
-    toggle = dock.toggleViewAction()
-    toggle.setText("Training Panel")
-    toggle.setShortcut("Ctrl+T")
-    view = next((a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"), None)
-    (view or window.menuBar()).addAction(toggle)
-    window.training_dock = dock
-    try:
-        if detached.find_running(user_models_root()):
-            dock.show()                         # a run the last window started: the panel follows it again
-    except OSError:
-        pass
-    return dock
