@@ -3,7 +3,7 @@
 A mixin of MainWindow, so main_window.py stays about layout and the engine. The key list lives in
 `self._keyframes` ([studio.project.Keyframe]); every edit is one undo step through `commit()`.
 The sliders show the interpolated look at the playhead: moving one on a key edits that key;
-elsewhere, a direction that keys control gets an offer to add a key (K).
+elsewhere, moving a direction that keys control adds a key there holding the look (and says so).
 """
 from __future__ import annotations
 
@@ -166,8 +166,13 @@ class KeyframeMixin:
             self._refresh_timeline(sync_sliders=False)
             return True
         if set(changed) & self._keyed_names():
-            self._say("This direction is keyframed and the playhead is not on a key: press K to add a key "
-                      "here with this look")
+            # a keyed direction moved off a key: the sliders would snap back to the keys' values as soon
+            # as the frame is drawn again, so the look becomes a key here (one undo step), and we say so
+            frame = self.player.index
+            self.add_key()
+            self._say(f"Key added at {frame / self.prompt.fps.value():.2f} s (frame {frame}) with this look: the "
+                      "direction is keyframed, so a change between keys makes a key (Ctrl+Z takes it back)")
+            return True
         return False
 
     # ------------------------------------------------------------------ playhead

@@ -1,0 +1,65 @@
+"""What a new user lost in the first ten minutes (issue 15, item 3), driven through the real widgets."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
+
+from test_ui_window import make_window
+
+PROMPT = "a large red star moving right on a black background"
+
+
+@pytest.fixture()
+def win(models_env, qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, prompt=PROMPT)
+    w.prompt.frames.setValue(24)
+    qtbot.waitUntil(lambda: w.player.count == 24 and w.player.complete(), timeout=30000)
+    w.finished = []
+    w.engine.clipFinished.connect(lambda rid, _t: w.finished.append(rid))
+    yield w
+    w.close()
+
+
+def drag_to(qtbot, slider, value):
+    """Moves a slider with the keyboard, as a user's drag does: valueChanged step by step."""
+    slider.setFocus()
+    for _ in range(200):
+        if slider.value() == value:
+            return
+        qtbot.keyClick(slider, Qt.Key.Key_Up if slider.value() < value else Qt.Key.Key_Down)
+        if abs(slider.value() - value) < slider.singleStep():
+            slider.setValue(value)
+    raise AssertionError(f"the slider stays at {slider.value()}, not {value}")
+
+
+def settle(win, qtbot):
+    """Waits for the clip of the latest request (complete() alone is also true of the one before)."""
+    qtbot.waitUntil(lambda: win.last_request.id in win.finished, timeout=30000)
+
+
+def test_a_slider_moved_off_a_key_is_kept_when_another_moves_and_k_stores_it(win, qtbot):
+    size, other = win.latent.sliders["size"], win.latent.sliders["sefa1"]
+    win.player.seek(0)
+    drag_to(qtbot, size, -100)
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    win.player.seek(23)
+    drag_to(qtbot, size, 100)
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    win.player.seek(12)                                       # between the keys, no key here
+    drag_to(qtbot, size, 50)
+    size.sliderReleased.emit()
+    assert "Key added at 1.50 s (frame 12)" in win.message.text()      # said, not silent
+    drag_to(qtbot, other, 80)                                 # another slider moves
+    other.sliderReleased.emit()
+    settle(win, qtbot)                                        # the new clip's frames arrive, the playhead's too
+    assert size.value() == 50 and other.value() == 80         # neither was forgotten
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    keys = {round(k.time * 8): k.sliders for k in win.project().keyframes}
+    assert sorted(keys) == [0, 12, 23]
+    assert keys[12]["size"] == pytest.approx(0.5) and keys[12]["sefa1"] == pytest.approx(0.8)
+    assert keys[0]["size"] == -1.0 and keys[23]["size"] == 1.0
+    win.player.seek(0)
+    win.player.seek(12)
+    assert size.value() == 50                                 # the clip has that look there
