@@ -1,6 +1,7 @@
 """What a new user lost in the first ten minutes (issue 15, item 3), driven through the real widgets."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
@@ -63,3 +64,39 @@ def test_a_slider_moved_off_a_key_is_kept_when_another_moves_and_k_stores_it(win
     win.player.seek(0)
     win.player.seek(12)
     assert size.value() == 50                                 # the clip has that look there
+
+
+def tick_labels(view, side):
+    axis = view.plot.getAxis(side)
+    lo, hi = axis.range
+    length = axis.geometry().width() if side == "bottom" else axis.geometry().height()
+    return [s for spacing, values in axis.tickValues(lo, hi, length)
+            for s in axis.tickStrings(values, axis.autoSIPrefixScale, spacing)]
+
+
+def test_the_trajectory_axes_are_labelled_with_short_numbers(win, qtbot):
+    win.trajectory_dock.show()
+    win.trajectory_dock.raise_()
+    drag_to(qtbot, win.latent.sliders["sefa1"], 254)           # a look held all along the path
+    win.player.seek(0)
+    drag_to(qtbot, win.latent.sliders["size"], -100)
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    win.player.seek(23)
+    drag_to(qtbot, win.latent.sliders["size"], 100)
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    view = win.trajectory
+    assert view.axes() == ("__pca__", "__pca__")                # the default: the path's principal components
+    qtbot.waitUntil(lambda: view.plot.getAxis("left").geometry().height() > 20, timeout=5000)
+    for side in ("bottom", "left"):
+        labels = tick_labels(view, side)
+        assert labels, side
+        assert all(len(s) <= 5 for s in labels), (side, labels)  # "2.5", "-0.25", never 2.540043066440225
+    # a direction that hardly moves: float noise (a projection's, a dragged key's) around 2.540043066440225
+    held = 2.540043066440225 + np.linspace(0.0, 4e-15, 24)
+    view.set_path({"size": np.linspace(-1, 1, 24), "sefa1": held}, [0, 23],
+                  [{"size": -1.0, "sefa1": held[0]}, {"size": 1.0, "sefa1": held[-1]}])
+    view.x_axis.setCurrentIndex(view.x_axis.findData("sefa1"))
+    qtbot.waitUntil(lambda: view.plot.getAxis("bottom").range[0] > 1, timeout=5000)
+    labels = tick_labels(view, "bottom")
+    assert labels and all(len(s) <= 5 for s in labels), labels
+    assert any(abs(float(s) - 2.54) < 0.3 for s in labels)

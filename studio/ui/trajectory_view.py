@@ -15,6 +15,31 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from ..engine.trajectory import SLIDER_LIMIT
 
 PCA = "__pca__"
+MIN_SPAN = 1.0                                         # slider units an axis shows at least
+
+
+class SliderAxis(pg.AxisItem):
+    """Ticks in slider units, never more than two decimals (a path that hardly moves along an axis
+    would otherwise be labelled 2.540043066440225)."""
+
+    def tickStrings(self, values, scale, spacing):     # noqa: N802 (pyqtgraph name)
+        places = int(np.clip(np.ceil(-np.log10(max(spacing * scale, 1e-12))), 0, 2))
+        out = []
+        for v in values:
+            text = f"{v * scale:.{places}f}"
+            out.append("0" if float(text) == 0 else text)
+        return out
+
+
+def _range(values, extra=()) -> tuple[float, float]:
+    """An axis's range: the values' own, widened to MIN_SPAN around their middle when they hardly move."""
+    v = np.concatenate([np.asarray(values, np.float64), np.asarray(list(extra), np.float64)])
+    lo, hi = float(v.min()), float(v.max())
+    if hi - lo < MIN_SPAN:
+        mid = round((lo + hi) / 2, 2)
+        lo, hi = min(lo, mid - MIN_SPAN / 2), max(hi, mid + MIN_SPAN / 2)
+    pad = 0.05 * (hi - lo)
+    return lo - pad, hi + pad
 
 
 class DraggableKeys(pg.ScatterPlotItem):
@@ -64,7 +89,8 @@ class TrajectoryView(QWidget):
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         v.addWidget(self.hint)
-        self.plot = pg.PlotWidget(background="#15161b")
+        self.plot = pg.PlotWidget(background="#15161b",
+                                  axisItems={"bottom": SliderAxis("bottom"), "left": SliderAxis("left")})
         self.plot.showGrid(x=True, y=True, alpha=0.15)
         self.plot.setMinimumHeight(150)
         self.curve = self.plot.plot(pen=pg.mkPen("#6aa9ff", width=2))
@@ -165,6 +191,8 @@ class TrajectoryView(QWidget):
         self.curve.setData(xs, ys)
         kf = [min(f, len(xs) - 1) for f in self.key_frames]
         self.keys_item.setData([xs[f] for f in kf], [ys[f] for f in kf])
+        self.plot.setXRange(*_range(xs), padding=0)
+        self.plot.setYRange(*_range(ys), padding=0)
         self.plot.setLabel("bottom", self.x_axis.currentText())
         self.plot.setLabel("left", self.y_axis.currentText())
         self.set_frame(self.frame)
