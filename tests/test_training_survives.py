@@ -133,7 +133,7 @@ def test_a_new_window_reattaches_at_launch_and_pause_works_on_the_run(models_env
 
     win = make_window(qtbot, tmp_path, wait=False)
     try:
-        assert win.training_dock.isVisible()                # opened by itself
+        qtbot.waitUntil(win.training_dock.isVisible, timeout=5000)      # opened by itself
         panel = win.training_dock.panel()
         assert panel.state == "running" and panel.name.text() == "background"
         assert "still running" in panel.status.text() or panel.status.text().startswith("Step ")

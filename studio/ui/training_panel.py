@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFileDialog, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from .. import training_job as job
 from .. import training_process as detached
@@ -94,6 +94,7 @@ class TrainingPanel(QWidget):
         self.sample = QLabel()
         self.sample.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.sample.setMinimumHeight(60)
+        self.sample.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)   # a strip never widens the window
         sv.addWidget(self.sample_title)
         sv.addWidget(self.sample, 1)
         right.addWidget(self.plot)
