@@ -181,3 +181,21 @@ def test_trained_models_live_in_the_users_data_folder_beside_the_shipped_ones(ti
     panel.name.setText("tiny-vae")
     panel.start()                                            # a shipped name is taken
     assert "already exists" in panel.status.text() and panel.state == "idle"
+
+
+def test_closing_the_window_pauses_the_run_with_a_fresh_checkpoint(data, runs, qtbot):
+    from studio.ui.training_panel import TrainingPanel
+    panel = TrainingPanel()
+    qtbot.addWidget(panel)
+    panel.name.setText("closing")
+    panel.tiny.setChecked(True)
+    panel.amount.setValue(100000)
+    runs.append(panel.out())
+    panel.start()
+    qtbot.waitUntil(lambda: panel.plot.points() >= 3, timeout=90000)
+    run = panel.run
+    assert job.checkpoint_step(panel.out()) is None          # the 1-minute checkpoint is not due yet
+    panel.shutdown()                                         # what the app's aboutToQuit calls
+    assert run.wait(60) and detached.read_status(run.work)["exit"] == 0
+    assert job.checkpoint_step(panel.out()) == _lines(run.log)
+    assert "paused at step" in run.output_tail()
