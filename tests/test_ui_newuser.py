@@ -100,3 +100,46 @@ def test_the_trajectory_axes_are_labelled_with_short_numbers(win, qtbot):
     labels = tick_labels(view, "bottom")
     assert labels and all(len(s) <= 5 for s in labels), labels
     assert any(abs(float(s) - 2.54) < 0.3 for s in labels)
+
+
+def wheel(widget, steps=-3):
+    pos = QPointF(widget.width() / 2, widget.height() / 2)
+    ev = QWheelEvent(pos, widget.mapToGlobal(pos), QPoint(0, 0), QPoint(0, 120 * steps), Qt.MouseButton.NoButton,
+                     Qt.KeyboardModifier.NoModifier, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(widget, ev)
+
+
+def test_the_wheel_scrolls_the_left_panel_and_changes_frames_only_when_focused(models_env, qtbot, tmp_path):
+    w = make_window(qtbot, tmp_path, prompt=PROMPT, size=(1280, 420))     # a short screen: the panel scrolls
+    bar = w.left_panel.verticalScrollBar()
+    assert bar.maximum() > 0
+    frames, request = w.prompt.frames.value(), w.last_request
+    w.preview.setFocus()
+    wheel(w.prompt.frames)
+    assert w.prompt.frames.value() == frames and bar.value() > 0           # scrolled, not changed
+    wheel(w.prompt.frames.lineEdit())                                      # over the box's text: the same
+    assert w.prompt.frames.value() == frames
+    assert w.last_request is request                                       # and nothing re-rendered
+    w.prompt.model_box.setFocus()
+    wheel(w.latent.sliders["size"])                                        # a slider in the sliders' scroll area
+    assert w.latent.sliders["size"].value() == 0
+    w.prompt.frames.setFocus()
+    assert w.prompt.frames.hasFocus() or QApplication.focusWidget() is w.prompt.frames.lineEdit()
+    wheel(w.prompt.frames, steps=2)                                        # focused: the wheel is the box's
+    assert w.prompt.frames.value() == frames + 2
+    w.close()
+
+
+def test_a_number_outside_a_box_range_is_said_not_cut(win, qtbot):
+    box = win.prompt.frames
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), "99999")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert box.value() == 24                                               # not 999, not 4096
+    note = win.prompt.range_note
+    assert note.isVisible() and "1 to 4096" in note.text() and "99999" in note.text()
+    box.selectAll()
+    qtbot.keyClicks(box.lineEdit(), "32")
+    qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
+    assert box.value() == 32 and not note.isVisible()

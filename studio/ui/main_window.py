@@ -33,6 +33,7 @@ from .timeline import Timeline
 from .training_panel import install as install_training_dock
 from .transport import TransportBar
 from .undo import SnapshotCommand
+from .wheel_guard import install as install_wheel_guard
 from .window_actions import WindowActions
 
 log = logging.getLogger(__name__)
@@ -47,6 +48,7 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
     def __init__(self, engine: Engine, settings: QSettings | None = None, model: str | None = None,
                  prompt: str | None = None, project: str | None = None, t0: float | None = None):
         super().__init__()
+        install_wheel_guard()                       # the wheel scrolls panels; values change only when focused
         self.engine = engine
         self.settings = settings if settings is not None else QSettings()
         self.t0 = t0 if t0 is not None else time.perf_counter()

@@ -5,12 +5,13 @@ import html
 import random
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
                                QToolButton, QWidget)
 
 from .panel import styled_layout
 from .prompt_editor import STATUS_COLOURS, PromptEditor, word_spans
 from .resources import example_prompts, icon
+from .spin import RangeSpinBox
 
 MAX_SEED = 2**31 - 1
 
@@ -141,7 +142,7 @@ class PromptPanel(QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(8)
         grid.addWidget(field_label("Seed"), 0, 0)
-        self.seed = QSpinBox()
+        self.seed = RangeSpinBox("Seeds")
         self.seed.setRange(0, MAX_SEED)
         self.seed.setKeyboardTracking(False)
         self.seed.setToolTip("The random seed: the same seed and prompt give the same clip")
@@ -163,7 +164,7 @@ class PromptPanel(QWidget):
         grid.addLayout(seed_row, 0, 1)
 
         grid.addWidget(field_label("Frames"), 1, 0)
-        self.frames = QSpinBox()
+        self.frames = RangeSpinBox("Frames")
         self.frames.setRange(1, 4096)
         self.frames.setValue(16)
         self.frames.setKeyboardTracking(False)
@@ -171,7 +172,7 @@ class PromptPanel(QWidget):
         self.frames.valueChanged.connect(self.framesChanged)
         grid.addWidget(self.frames, 1, 1)
         grid.addWidget(field_label("Speed"), 2, 0)
-        self.fps = QSpinBox()
+        self.fps = RangeSpinBox("Speeds (frames per second)")
         self.fps.setRange(1, 60)
         self.fps.setValue(8)
         self.fps.setSuffix(" fps")
@@ -183,6 +184,15 @@ class PromptPanel(QWidget):
         self.duration = QLabel()
         self.duration.setObjectName("hint")
         lay.addWidget(self.duration)
+        self.range_note = QLabel()                # a typed number outside a box's range, said plainly
+        self.range_note.setObjectName("hint")
+        self.range_note.setStyleSheet("color: #ff8a7a;")
+        self.range_note.setWordWrap(True)
+        self.range_note.hide()
+        lay.addWidget(self.range_note)
+        for box in (self.seed, self.frames, self.fps):
+            box.outOfRange.connect(self._say_range)
+            box.valueChanged.connect(self.range_note.hide)
         self.frames.valueChanged.connect(self._update_duration)
         self.fps.valueChanged.connect(self._update_duration)
         self._update_duration()
@@ -306,6 +316,10 @@ class PromptPanel(QWidget):
     def set_image(self, name: str) -> None:
         self.image_chip.setText(f"Animating image: {name}")
         self.image_row.setVisible(bool(name))
+
+    def _say_range(self, text: str) -> None:
+        self.range_note.setText(text)
+        self.range_note.show()
 
     def _update_duration(self) -> None:
         n, fps = self.frames.value(), self.fps.value()
