@@ -143,3 +143,39 @@ def test_a_number_outside_a_box_range_is_said_not_cut(win, qtbot):
     qtbot.keyClicks(box.lineEdit(), "32")
     qtbot.keyClick(box.lineEdit(), Qt.Key.Key_Return)
     assert box.value() == 32 and not note.isVisible()
+
+
+def exporting(win, qtbot, tmp_path):
+    win.prompt.frames.setValue(600)                               # long enough to still be writing
+    dlg = win.open_export_dialog()
+    dlg.set_choice(format="png", size="1080p", path=str(tmp_path / "frames"))
+    progressed = []
+    win.engine.exportProgress.connect(lambda d, t: progressed.append(d))
+    assert dlg.start()
+    qtbot.waitUntil(lambda: bool(progressed), timeout=30000)
+    return dlg
+
+
+def test_esc_cancels_a_running_export(win, qtbot, tmp_path):
+    dlg = exporting(win, qtbot, tmp_path)
+    cancelled = []
+    win.engine.exportCancelled.connect(lambda: cancelled.append(1))
+    qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(cancelled) and not dlg.busy, timeout=30000)
+    assert not (tmp_path / "frames").exists()
+    assert "Cancelled" in dlg.message.text()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)                        # idle: Esc closes it
+    qtbot.waitUntil(lambda: not dlg.isVisible(), timeout=5000)
+
+
+def test_ctrl_q_during_an_export_asks_cancels_and_quits(win, qtbot, tmp_path):
+    dlg = exporting(win, qtbot, tmp_path)
+    asked = []
+    dlg.ask_quit = lambda: asked.append(1) or False                # "go on exporting"
+    qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    assert asked == [1] and dlg.busy and win.isVisible()
+    dlg.ask_quit = lambda: asked.append(2) or True                 # "cancel it and quit"
+    qtbot.keyClick(dlg.focusWidget() or dlg, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=30000)
+    assert asked == [1, 2] and not dlg.busy
+    assert not (tmp_path / "frames").exists()

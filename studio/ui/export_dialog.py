@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
@@ -95,6 +96,7 @@ class ExportDialog(QDialog):
         self.path.setText(str(Path(folder) / (name + FORMATS[self.format.currentData()][1])))
         self.format.currentIndexChanged.connect(self._suffix_follows_format)
 
+        self.quitter = QuitWhileExporting(self, lambda: self.busy, self.engine.cancel_export)
         engine.exportProgress.connect(self._progress)
         engine.exportFinished.connect(self._finished)
         engine.exportCancelled.connect(self._cancelled)
@@ -163,6 +165,10 @@ class ExportDialog(QDialog):
                                          scaling=s["scaling"], fps=s["fps"], title=s["title"], caption=s["caption"]))
         return True
 
+    def ask_quit(self) -> bool:
+        """Ctrl+Q while exporting: whether to cancel the export and quit (tests replace this)."""
+        return ask_quit(self)
+
     def _confirm(self, target: Path) -> bool:
         answer = QMessageBox.question(self, "Replace file?", f"{target.name} exists. Replace it?",
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
@@ -193,6 +199,7 @@ class ExportDialog(QDialog):
         self.progress.setValue(100)
         self._say(f"Saved {path}")
         self.exported.emit(path)
+        self.quitter.ended()
 
     def _cancelled(self) -> None:
         if not self.busy:
@@ -201,6 +208,7 @@ class ExportDialog(QDialog):
         self._set_running(False)
         self.progress.setValue(0)
         self._say("Cancelled; no file was written.")
+        self.quitter.ended()
 
     def _failed(self, kind: str, message: str) -> None:
         if kind != "export" or not self.busy:
@@ -209,6 +217,7 @@ class ExportDialog(QDialog):
         self._set_running(False)
         self.progress.setValue(0)
         self._say(message, error=True)
+        self.quitter.ended()
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
@@ -228,6 +237,49 @@ class ExportDialog(QDialog):
             except (RuntimeError, TypeError):
                 pass
         super().done(r)
+
+
+class QuitWhileExporting(QObject):
+    """Ctrl+Q in an export dialog quits the app, as in the window (a window-modal dialog takes the
+    keys, so the window's Quit never saw it). While an export runs it asks first (dialog.ask_quit()),
+    cancels the export (nothing is written) and quits once the cancel is through."""
+
+    def __init__(self, dialog, busy, cancel):
+        super().__init__(dialog)
+        self.dialog, self.busy, self.cancel = dialog, busy, cancel
+        self.quitting = False
+        self.shortcut = QShortcut(QKeySequence("Ctrl+Q"), dialog, self.quit)
+
+    def quit(self) -> None:
+        if self.quitting:
+            return
+        if self.busy():
+            if not self.dialog.ask_quit():
+                return
+            self.quitting = True
+            self.dialog._say("Cancelling the export, then quitting…")
+            self.cancel()
+            return
+        self._close_all()
+
+    def ended(self) -> None:
+        """The export finished, failed or was cancelled."""
+        if self.quitting:
+            QTimer.singleShot(0, self._close_all)
+
+    def _close_all(self) -> None:
+        parent = self.dialog.parentWidget()
+        window = parent.window() if parent is not None else None
+        self.dialog.done(QDialog.DialogCode.Rejected)
+        if window is not None:
+            window.close()
+
+
+def ask_quit(dialog) -> bool:
+    answer = QMessageBox.question(dialog, "Quit while exporting?",
+                                  "An export is running. Cancel it (nothing is written) and quit Latent Studio?",
+                                  QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    return answer == QMessageBox.StandardButton.Yes
 
 
 def add_progress_and_buttons(dialog, lay) -> None:

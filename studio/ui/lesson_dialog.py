@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, QProcess, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
-from .export_dialog import SIZES, add_progress_and_buttons
+from .export_dialog import SIZES, QuitWhileExporting, add_progress_and_buttons, ask_quit
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {"mp4": ("MP4 (H.264) with a subtitle track", ".mp4"), "webm": ("WebM (VP9) with a WebVTT track", ".webm")}
@@ -150,6 +150,7 @@ class LessonExportDialog(QDialog):
         self.message.setText("A soft subtitle track, .srt and .vtt files beside the video, and a chapter per shot.")
         self.format.currentIndexChanged.connect(self._suffix_follows_format)
         self.job.progress.connect(lambda d, t: self.progress.setValue(round(100 * d / max(1, t))))
+        self.quitter = QuitWhileExporting(self, lambda: self.job.running, self.job.cancel)
         self.job.finished.connect(self._finished)
         self.job.cancelled.connect(lambda: self._end("Cancelled; no file was written."))
         self.job.failed.connect(lambda m: self._end(m, error=True))
@@ -194,6 +195,11 @@ class LessonExportDialog(QDialog):
         if error:
             self.progress.setValue(0)
         self._say(text, error)
+        self.quitter.ended()
+
+    def ask_quit(self) -> bool:
+        """Ctrl+Q while exporting: whether to cancel the export and quit (tests replace this)."""
+        return ask_quit(self)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message.setText(text)
