@@ -179,3 +179,24 @@ def test_ctrl_q_during_an_export_asks_cancels_and_quits(win, qtbot, tmp_path):
     qtbot.waitUntil(lambda: not win.isVisible(), timeout=30000)
     assert asked == [1, 2] and not dlg.busy
     assert not (tmp_path / "frames").exists()
+
+
+def test_a_seamless_loop_whose_end_keys_differ_says_so(win, qtbot):
+    win.player.seek(0)
+    drag_to(qtbot, win.latent.sliders["size"], -100)
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    win.player.seek(23)
+    drag_to(qtbot, win.latent.sliders["size"], 100)              # on the last frame: the loop has no room
+    qtbot.keyClick(win.preview, Qt.Key.Key_K)
+    assert not win.loop_note.isVisible()                          # no loop, nothing to say
+    qtbot.mouseClick(win.loop_box, Qt.MouseButton.LeftButton, pos=QPoint(8, win.loop_box.height() // 2))
+    assert win.loop_box.isChecked()
+    note = win.loop_note.text()
+    assert win.loop_note.isVisible() and "first and last keys differ" in note and "Size +1.00" in note
+    assert note in win.message.text()
+    drag_to(qtbot, win.latent.sliders["size"], -100)              # the last key now matches the first
+    win.latent.sliders["size"].sliderReleased.emit()
+    assert not win.loop_note.isVisible()
+    win.player.seek(12)
+    drag_to(qtbot, win.latent.sliders["size"], 150)               # a key in the middle: the loop still closes
+    assert not win.loop_note.isVisible()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton,
                                QWidget)
@@ -50,6 +52,12 @@ class KeyframeMixin:
             h.addWidget(w)
         h.addStretch(1)
         column.addWidget(bar)
+        self.loop_note = QLabel()                 # a seamless loop that jumps: the first and last keys differ
+        self.loop_note.setObjectName("hint")
+        self.loop_note.setStyleSheet("color: #f0c36b; padding: 0 10px 4px 10px;")
+        self.loop_note.setWordWrap(True)
+        self.loop_note.hide()
+        column.addWidget(self.loop_note)
         self.trajectory = TrajectoryView()
         dock = QDockWidget("Trajectory", self)
         dock.setObjectName("trajectoryDock")
@@ -138,6 +146,26 @@ class KeyframeMixin:
         self._refresh_timeline()
         self._changed(render=True)
         self.commit()
+        if self.loop_note.text() and self.loop_box.isChecked():
+            self._say(self.loop_note.text())
+
+    def loop_jump(self) -> str:
+        """On a seamless loop, a sentence when the clip jumps from its last frame to its first (the
+        first and last keys differ and the loop has no frames left to close between them), else ""."""
+        if not self.loop_box.isChecked() or not self._keyframes:
+            return ""
+        jumps = []
+        for name, t in self._tracks().items():
+            if len(t) < 3:
+                continue
+            wrap = abs(float(t[0] - t[-1]))
+            if wrap > 0.05 and wrap > 2 * float(np.abs(np.diff(t)).max()):
+                jumps.append(f"{self.direction_label(name)} {t[-1]:+.2f} → {t[0]:+.2f}")
+        if not jumps:
+            return ""
+        return ("Seamless loop: the first and last keys differ (" + ", ".join(jumps[:3]) +
+                (", …" if len(jumps) > 3 else "") + " from the last frame to the first), so the loop jumps there. "
+                "Give the last key the first key's values, or move it earlier so the loop has frames to close in.")
 
     def _noise_changed(self, value: float) -> None:
         i = self.keylane.key_at_frame(self.player.index)
@@ -214,3 +242,6 @@ class KeyframeMixin:
         self.trajectory.set_path(tracks, frames, [dict(k.sliders) for k in self._keyframes])
         if sync_sliders and self._keyframes:
             self.latent.set_values(self._values_at(self.player.index))
+        note = self.loop_jump()
+        self.loop_note.setText(note)
+        self.loop_note.setVisible(bool(note))
