@@ -200,3 +200,40 @@ def test_a_seamless_loop_whose_end_keys_differ_says_so(win, qtbot):
     win.player.seek(12)
     drag_to(qtbot, win.latent.sliders["size"], 150)               # a key in the middle: the loop still closes
     assert not win.loop_note.isVisible()
+
+
+CAPTIONS = ["a brown dog running on the beach", "waves rolling onto the sand", "a dog jumping into the waves",
+            "seagulls flying over the beach"]
+
+
+def as_footage(win, qtbot, captions):
+    """The window told (as by the worker) that a footage model is loaded: its card is the one that counts."""
+    card = {**win.model_info["card"], "conditioning": "sentence"}
+    card["data"] = {**(card.get("data") or {}), "captions": captions} if captions is not None else {}
+    win.engine.modelLoaded.emit({**win.model_info, "card": card})
+    qtbot.waitUntil(lambda: win.prompt.footage is not None, timeout=5000)
+
+
+def type_prompt(win, qtbot, text):
+    win.prompt.editor.clear()
+    qtbot.keyClicks(win.prompt.editor, text)
+    qtbot.waitUntil(lambda: win.prompt.unknown.isVisible(), timeout=10000)
+
+
+def test_a_footage_model_speaks_of_its_own_captions(win, qtbot):
+    as_footage(win, qtbot, CAPTIONS)
+    type_prompt(win, qtbot, "a dog running on the beach at night")
+    text = win.prompt.unknown.text()
+    assert "circle" not in text and "square" not in text and "star" not in text
+    assert "night" in text and "4 clips of footage" in text and "brown dog running on the beach" in text
+    assert "seagulls" in text and "waves" in text                       # its own words
+    status = win.prompt.editor.highlighter.status
+    assert status["dog"] == status["beach"] == status["running"] == "known" and status["night"] == "unknown"
+    assert "shape" not in win.prompt.understood_text()
+
+
+def test_a_footage_model_without_captions_on_its_card_says_so(win, qtbot):
+    as_footage(win, qtbot, None)
+    type_prompt(win, qtbot, "a red circle moving left")
+    text = win.prompt.unknown.text()
+    assert "keeps no captions" in text and "draws circles" not in text

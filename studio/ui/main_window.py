@@ -267,6 +267,7 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
         self.settings.setValue("lastModel", self.model_name)
         self.model_chip.setText(f"model: {self.model_name} · {info['family'].upper()}")
         self.preview.base_res = int(info["resolution"])
+        self.prompt.set_model_card(info.get("card"))      # a footage model speaks of its own captions
         box = self.prompt.model_box
         if box.findText(self.model_name) < 0:
             box.addItem(self.model_name)

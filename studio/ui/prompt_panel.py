@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMenu, QPushButton,
@@ -217,6 +218,7 @@ class PromptPanel(QWidget):
         self._from_image = False                 # open groups were read from a still (image to video)
         self._unknown: list[str] = []            # words the model ignored
         self._sliders: list[tuple[str, float]] = []
+        self.footage: dict | None = None         # a footage model: {"captions": [...], "words": set}; else None
 
         lay.addStretch(1)
 
@@ -236,8 +238,34 @@ class PromptPanel(QWidget):
         self.editor.set_text(text)
         self.editor.setFocus()
 
+    def set_model_card(self, card: dict | None) -> None:
+        """The loaded model's card: a footage model (conditioning "sentence") is spoken of in its own
+        captions' words (card["data"]["captions"]), never in the shapes world's."""
+        card = card or {}
+        if card.get("conditioning") != "sentence":
+            self.footage = None
+            return
+        data = card.get("data") if isinstance(card.get("data"), dict) else {}
+        captions = [str(c).strip() for c in (data.get("captions") or []) if str(c).strip()]
+        from studio.engine.text.vocabulary import STOPWORDS
+        words = {w for c in captions for w in re.findall(r"[a-z]+", c.lower()) if w not in STOPWORDS and len(w) > 1}
+        self.footage = {"captions": list(dict.fromkeys(captions)), "words": words}
+        self._values, self._drawn = {}, {}
+
+    def footage_status(self) -> dict[str, str]:
+        """A footage model's reading of the prompt: words of its captions are known, others are not."""
+        from studio.engine.text.vocabulary import STOPWORDS
+        status = {}
+        for _, _, w in word_spans(self.editor.text()):
+            if w in STOPWORDS or len(w) < 2 or not w.isalpha():
+                continue
+            status[w] = "known" if w in self.footage["words"] else "unknown"
+        return status
+
     def set_word_status(self, status: dict[str, str], matched_values: dict[str, str]) -> None:
         """Colours the words and lists those the model does not understand under the editor."""
+        if self.footage is not None:
+            status, matched_values = self.footage_status(), {}
         self.editor.highlighter.set_status(status)
         words = [w for _, _, w in word_spans(self.editor.text())]
         unknown = list(dict.fromkeys(w for w in words if status.get(w) == "unknown"))
@@ -262,8 +290,9 @@ class PromptPanel(QWidget):
         """The attribute values the prompt resolved to (None: the seed chooses), the sliders in
         force on top of them as (name, value), and `drawn`: what the seed (or, `from_image`, the
         still being animated) chose for the rest."""
-        self._values = dict(values or {})
-        self._drawn = dict(drawn or {})
+        footage = self.footage is not None          # its parse is not the shapes world's: no groups to show
+        self._values = {} if footage else dict(values or {})
+        self._drawn = {} if footage else dict(drawn or {})
         self._from_image = from_image
         self.set_sliders_in_force(sliders)
         self._explain_unknown()
@@ -271,6 +300,11 @@ class PromptPanel(QWidget):
     def _explain_unknown(self) -> None:
         """Words the model ignored, in plain words: what this model can draw, and what it drew instead."""
         unknown = self._unknown
+        if self.footage is not None:
+            self.unknown.setVisible(bool(unknown))
+            if unknown:
+                self.unknown.setText(self._footage_text(unknown))
+            return
         self.unknown.setVisible(bool(unknown))
         if not unknown:
             return
@@ -285,6 +319,23 @@ class PromptPanel(QWidget):
             text += (", so the seed chose " + ", ".join(f"{g} <b>{html.escape(str(v))}</b>" for g, v in seeded) + "."
                      if seeded else ".")
         self.unknown.setText(text)
+
+    def _footage_text(self, unknown: list[str]) -> str:
+        """What a footage model makes of words outside its captions, in its own captions' words."""
+        text = "Not in this model's captions: " + ", ".join(html.escape(w) for w in unknown) + "."
+        captions, words = self.footage["captions"], sorted(self.footage["words"])
+        if not captions:
+            return text + (" This model learned from footage, and its card keeps no captions, so the words it "
+                           "knows cannot be listed; it reads the prompt by meaning.")
+        shown = [f"“{html.escape(c)}”" for c in captions[:3]]
+        more = f" and {len(captions) - 3} more" if len(captions) > 3 else ""
+        text += (f" This model learned from {len(captions)} clip{'s' * (len(captions) != 1)} of footage captioned "
+                 f"{_listed(shown) if not more else ', '.join(shown)}{more}; it reads other words by meaning, "
+                 f"so prompts in its captions' words work best")
+        if words:
+            listed = words[:24]
+            text += ": " + ", ".join(html.escape(w) for w in listed) + (", …" if len(words) > len(listed) else "")
+        return text + "."
 
     def set_sliders_in_force(self, sliders) -> None:
         self._sliders = [(str(n), float(v)) for n, v in sliders if v]
