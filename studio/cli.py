@@ -141,6 +141,13 @@ def cmd_train(args) -> int:
 
 
 def cmd_eval(args) -> int:
+    from .engine.modelio import read_card, resolve
+    if read_card(resolve(args.model)).get("kind") == "footage":
+        from .engine import load_model
+        from .engine.footage.evaluate import evaluate_footage, format_footage_report
+        report = evaluate_footage(load_model(args.model, args.device), args.data, write_card=not args.no_write)
+        print(json.dumps(report, indent=2) if args.json else format_footage_report(report))
+        return 0
     from .engine.evaluate import evaluate_model
     report = evaluate_model(args.model, prompts_file=args.prompts, per_group=args.per_group, device=args.device,
                             write_card=not args.no_write)
@@ -299,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true")
     e.add_argument("--no-write", action="store_true", help="do not write the results into the model card")
     e.add_argument("--device", default="auto")
+    e.add_argument("--data", default=None, help="footage models: the folder they learned (default: the one in the card)")
     sub.add_parser("models", help="installed models and their directions")
     x = sub.add_parser("export", help="render a saved project")
     x.add_argument("project")

@@ -383,7 +383,7 @@ class Trainer:
                     last_ckpt = time.monotonic()
                 logf.write(json.dumps(rec) + "\n")
                 bar.update(1)
-                bar.set_postfix({k: f"{v:.4f}" for k, v in losses.items()})
+                bar.set_postfix({k: f"{v:.4f}" for k, v in losses.items()}, refresh=False)
                 if on_step:
                     on_step(rec)
         finally:

@@ -24,14 +24,17 @@ class ResBlock(nn.Module):
 
 
 class FrameEncoder(nn.Module):
+    """A plain convolution at full resolution, then at each halving a strided convolution and a
+    residual block (residual blocks only below full resolution: they cost the most there)."""
+
     def __init__(self, cfg: FootageConfig):
         super().__init__()
         c = cfg.channels
-        layers: list[nn.Module] = [nn.Conv2d(3, c, 3, padding=1)]
+        layers: list[nn.Module] = [nn.Conv2d(3, c, 3, padding=1), nn.SiLU()]
         for _ in range(cfg.down):
-            layers += [ResBlock(c), nn.Conv2d(c, 2 * c, 4, stride=2, padding=1)]
+            layers += [nn.Conv2d(c, 2 * c, 4, stride=2, padding=1), ResBlock(2 * c)]
             c *= 2
-        layers += [ResBlock(c), _norm(c), nn.SiLU(), nn.Conv2d(c, 2 * cfg.latent, 1)]
+        layers += [_norm(c), nn.SiLU(), nn.Conv2d(c, 2 * cfg.latent, 1)]
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -41,12 +44,15 @@ class FrameEncoder(nn.Module):
 
 
 class FrameDecoder(nn.Module):
+    """The encoder mirrored: residual blocks below full resolution, nearest-neighbour upsampling
+    followed by a convolution at each doubling."""
+
     def __init__(self, cfg: FootageConfig):
         super().__init__()
         c = cfg.channels * 2 ** cfg.down
-        layers: list[nn.Module] = [nn.Conv2d(cfg.latent, c, 3, padding=1), ResBlock(c)]
+        layers: list[nn.Module] = [nn.Conv2d(cfg.latent, c, 3, padding=1)]
         for _ in range(cfg.down):
-            layers += [nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c, c // 2, 3, padding=1), ResBlock(c // 2)]
+            layers += [ResBlock(c), nn.Upsample(scale_factor=2, mode="nearest"), nn.Conv2d(c, c // 2, 3, padding=1)]
             c //= 2
         layers += [_norm(c), nn.SiLU(), nn.Conv2d(c, 3, 3, padding=1)]
         self.net = nn.Sequential(*layers)

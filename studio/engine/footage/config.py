@@ -7,7 +7,7 @@ from dataclasses import dataclass
 @dataclass
 class FootageConfig:
     res: int = 64                 # frames are squares of res x res
-    channels: int = 32            # the first convolution's width; it doubles at each halving
+    channels: int = 16            # the first convolution's width; it doubles at each halving
     down: int = 2                 # halvings from the frame to the latent grid (64 px, 2: 16x16 cells)
     latent: int = 8               # channels per latent cell
     text_dim: int = 384           # the caption's MiniLM embedding

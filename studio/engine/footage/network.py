@@ -17,6 +17,7 @@ from .first_frame import FirstFrame
 from .motion import LatentMotion
 
 PIXEL_FRAMES = 4            # frames per clip that the pixel loss sees each step
+LATENT_CLIPS, LATENT_STEPS = 4, 8     # clips and frames per clip that the latent models see in the joint step
 
 
 class FootageVAE(nn.Module):
@@ -63,13 +64,14 @@ class FootageVAE(nn.Module):
         """The whole objective for clips (N, T, 3, H, W) in [0, 1] and caption embeddings (N, text_dim)."""
         cfg = self.cfg
         out = self.pixel_losses(clip, gen)
-        with torch.no_grad():
-            N, T = clip.shape[:2]
-            zs = self.encode(clip.flatten(0, 1)).view(N, T, cfg.latent, cfg.grid, cfg.grid)
+        with torch.no_grad():                   # encoding whole clips costs more than the pixel loss: a part
+            part = clip[:LATENT_CLIPS, :LATENT_STEPS]
+            N, T = part.shape[:2]
+            zs = self.encode(part.flatten(0, 1)).view(N, T, cfg.latent, cfg.grid, cfg.grid)
             if self.training:
                 self.latent_scale.mul_(0.98).add_(0.02 * zs.std())
             zs = zs / self.latent_scale
-        out.update(self.latent_losses(zs, text, gen))
+        out.update(self.latent_losses(zs, text[:N], gen))
         out["loss"] = (out["l1"] + cfg.edge_weight * out["edge"] + cfg.beta * out["kl"]
                        + out["first"] + out["motion"] + cfg.content_beta * out["kl_code"]
                        + cfg.motion_beta * out["kl_noise"])

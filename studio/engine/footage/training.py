@@ -20,7 +20,7 @@ from .network import FootageVAE
 
 JOINT_SHARE = 0.75           # of --minutes; the rest trains the latent models alone
 LATENT_FRAMES = 32           # rollout length of the latent phase (twice the clip length)
-TINY = {"channels": 8, "latent": 4, "content": 8, "hidden": 8, "cond": 4, "noise": 2}
+TINY = {"channels": 8, "down": 1, "latent": 4, "content": 8, "hidden": 8, "cond": 4, "noise": 2}
 
 
 def footage_config(cfg: TrainConfig, text_dim: int) -> FootageConfig:
@@ -52,11 +52,11 @@ class FootageTrainer(Trainer):
         return {k: float(v.detach()) for k, v in out.items()}
 
     def finish(self, stop) -> dict:
-        """The latent phase: the rest of --minutes (or as many steps as the joint phase had, for
-        --steps) on the first-frame generator and the motion model alone."""
+        """The latent phase: the rest of --minutes (for --steps, a quarter as many steps as the
+        joint phase had) on the first-frame generator and the motion model alone."""
         cfg = self.cfg
         seconds = cfg.minutes * 60 * (1 - JOINT_SHARE) if cfg.minutes else None
-        steps = None if seconds else max(10, (cfg.steps or 0) // 2)
+        steps = None if seconds else max(10, (cfg.steps or 0) // 4)
         loss = self.train_latents(seconds, steps, stop)
         return {"latent_phase": loss}
 
