@@ -237,3 +237,32 @@ def test_a_footage_model_without_captions_on_its_card_says_so(win, qtbot):
     type_prompt(win, qtbot, "a red circle moving left")
     text = win.prompt.unknown.text()
     assert "keeps no captions" in text and "draws circles" not in text
+
+
+@pytest.mark.parametrize("half", [0.45, 0.8, 1.3])
+@pytest.mark.parametrize("res", [None, 256, 720])
+def test_an_object_wrapping_the_torus_is_continuous_across_the_picture_edges(models_env, half, res):
+    """The canvas is a torus: moving a large object by k pixels rolls the picture by k pixels, at the
+    model's size and drawn natively at export sizes (720p letterboxed and cropped draw a 720 and a
+    1280 square), whether it crosses one edge, both, or is larger than the picture."""
+    import torch
+
+    from studio.engine import load_model
+    dec = load_model("tiny-vae", device="cpu").decoder
+    size = res or dec.cfg.res
+    s = dec.cfg.sprite_res
+    yy, xx = torch.meshgrid(torch.linspace(-1, 1, s), torch.linspace(-1, 1, s), indexing="ij")
+    alpha = ((xx ** 2 + yy ** 2) < 0.9).float()[None, None] * 0.98 + 0.01   # a disc filling its sprite
+    rgb = torch.stack([0.9 + 0 * xx, 0.45 + 0.25 * xx, 0.1 + 0 * xx])[None]       # a colour ramp: sides differ
+    bg = torch.full((1, 3, dec.cfg.res, dec.cfg.res), 0.5)
+    log_half = float(np.log(half * dec.cfg.res / s))
+    k = 7 * size // 64
+    x0 = 0.6
+    states = torch.tensor([[[x0, 0.1, log_half], [x0 + 2 * k / size, 0.1, log_half]]], dtype=torch.float32)
+    states[..., 0] = torch.remainder(states[..., 0] + 1, 2) - 1            # the path keeps x in [-1, 1)
+    frames = dec.compose(bg, alpha, rgb, states, torus=True, res=res)[0].numpy()
+    a, b = frames[0], frames[1]
+    assert np.abs(np.roll(a, k, axis=2) - b).max() < 2e-3
+    # where the object meets its own wrapped copy it is the object's colour, not the two added up
+    brightest = np.maximum(rgb[0].amax((1, 2)).numpy(), 0.5)
+    assert (a.max(axis=(1, 2)) <= brightest + 1e-3).all(), (a.max(axis=(1, 2)), brightest)

@@ -227,21 +227,19 @@ class LayeredDecoder(nn.Module):
 
         a, ca = put(None, s[:, 0], s[:, 1])
         if torus:
+            # every copy one canvas away (2 units) that reaches into the picture, both sides of each
+            # axis (an object larger than the picture crosses both edges), laid *under* what is
+            # already drawn: where an object meets its own copy it keeps its colour (adding the
+            # copies made a pale band with hard edges where a large object overlapped itself)
             a, ca = a.clone(), ca.clone()
-            for dx, dy in ((1, 0), (0, 1), (1, 1)):
-                near = torch.ones_like(half, dtype=torch.bool)
-                if dx:
-                    near &= s[:, 0].abs() + half > 1
-                if dy:
-                    near &= s[:, 1].abs() + half > 1
-                idx = near.nonzero()[:, 0]
+            for kx, ky in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1)):
+                x, y = s[:, 0] + 2 * kx, s[:, 1] + 2 * ky
+                idx = ((x.abs() < 1 + half) & (y.abs() < 1 + half)).nonzero()[:, 0]
                 if len(idx):
-                    x = s[idx, 0] - dx * 2 * torch.sign(s[idx, 0])
-                    y = s[idx, 1] - dy * 2 * torch.sign(s[idx, 1])
-                    ea, eca = put(idx, x, y)
-                    a[idx] = a[idx] + ea
-                    ca[idx] = ca[idx] + eca
-            a = a.clamp(max=1)
+                    ea, eca = put(idx, x[idx], y[idx])
+                    under = 1 - a[idx]
+                    a[idx] = a[idx] + ea * under
+                    ca[idx] = ca[idx] + eca * under
         frames = bg.unsqueeze(1) * (1 - a.view(B, T, 1, res, res)) + ca.view(B, T, 3, res, res)
         return frames
 
