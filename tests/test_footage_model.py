@@ -91,3 +91,21 @@ def test_measures():
     assert motion(flat) == 0 and motion(noisy) > 50
     assert histogram(flat).sum() == pytest.approx(1) and histogram(flat).max() == pytest.approx(1)
     assert psnr(flat, flat) == 99.0
+
+
+def test_a_footage_gan_fine_tunes_the_vae_and_ships_the_generator(tiny, tmp_path):
+    from conftest import REAL_DATA
+    out = tmp_path / "gan"
+    cfg = TrainConfig(data=str(REAL_DATA), family="gan", out=str(out), steps=4, batch=4, frames=8, tiny=True,
+                      resolution=32, lr=1e-4, sample_every=0, seed=1, init_from=str(tiny))
+    run_training(cfg, log=lambda *_: None)
+    card = json.loads((out / "model.json").read_text())
+    assert card["family"] == "gan" and card["kind"] == "footage"
+    assert {"d_frame", "d_time", "g"} <= set(json.loads((out / "train" / "log.jsonl").read_text().splitlines()[-1]))
+    m = load_model(str(out), "cpu")
+    vae = load_model(str(tiny), "cpu")
+    clip = m.generate(m.captions[0], seed=2, frames=6)
+    assert clip.shape == (6, 32, 32, 3) and not np.array_equal(clip, vae.generate(m.captions[0], seed=2, frames=6))
+    with pytest.raises(Exception, match="footage VAE"):
+        run_training(TrainConfig(data=str(REAL_DATA), family="gan", out=str(tmp_path / "x"), steps=1, tiny=True,
+                                 resolution=32, frames=8), log=lambda *_: None)

@@ -46,6 +46,9 @@ def run_bench(model_name: str, threads: int = 2, batch: int = 64) -> dict:
     torch.set_num_threads(threads)
     t0 = time.perf_counter()
     m = load_model(model_name, "auto")
+    if getattr(m, "kind", "") == "footage":
+        from .footage.bench import run_footage_bench
+        return run_footage_bench(m, threads)
     enc = default_encoder()
     enc.encode(["warm up"])                  # the text encoder is loaded lazily; load it now
     m.generate(BENCH_PROMPT, 0, 16)

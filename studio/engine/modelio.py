@@ -109,7 +109,7 @@ def load_module(name_or_path, device: torch.device | str = "cpu"):
         raise StudioError(f"the card in {folder} has an invalid config ({e})") from None
     state = read_weights(folder)
     own = module.state_dict()
-    wanted = {k for k in own if _shipped(card["family"], k)}
+    wanted = set(own) if card.get("kind") == "footage" else {k for k in own if _shipped(card["family"], k)}
     unexpected = set(state) - wanted
     missing = wanted - set(state)
     bad_shape = [k for k in wanted & set(state) if tuple(state[k].shape) != tuple(own[k].shape)]

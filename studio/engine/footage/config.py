@@ -18,7 +18,7 @@ class FootageConfig:
     beta: float = 2e-3            # KL weight (nats per latent element, against mean L1 per pixel)
     free_bits: float = 0.02       # nats per latent element below which KL is not penalised
     edge_weight: float = 1.0      # image-gradient L1 beside plain L1: keeps edges
-    motion_beta: float = 1e-3     # KL weight of the motion noise posterior
+    motion_beta: float = 0.1      # KL weight of the motion noise posterior (nats per element, against latent MSE)
     content_beta: float = 1e-2    # KL weight of the content code (first-frame CVAE)
 
     @property

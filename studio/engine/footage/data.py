@@ -58,8 +58,6 @@ class FootageWindows:
         text = torch.from_numpy(np.stack([self.embeddings[c] for c in caps]))
         return {"clip": to_tensor(clips), "text": text, "captions": caps}
 
-    def held_out(self, frames: int | None = None) -> list[tuple[str, np.ndarray]]:
-        """(caption, uint8 clip) for every held-out window."""
-        frames = frames or self.frames
-        return [(self.folder.videos[vi].caption, self.folder.clip(vi, s, frames, self.stride))
-                for vi, s in windows(self.folder, frames, self.stride, "held-out")]
+    def held_out(self) -> list[tuple[str, np.ndarray]]:
+        """(caption, uint8 frames) of every video's held-out part: its last HOLDOUT of frames."""
+        return [(v.caption, v.frames[split(len(v.frames)):]) for v in self.folder.videos]

@@ -1,7 +1,7 @@
 """`studio eval` for a footage model: measured on its own footage, never with shapes metrics.
 
-- reconstruction: PSNR of `reconstruct` on every held-out window (the last 20% of each video,
-  which training never sees), at the model's resolution;
+- reconstruction: PSNR of `reconstruct` on each video's held-out frames (its last 20%, which
+  training never sees), at the model's resolution, averaged over the videos;
 - sharpness: variance of the Laplacian of generated frames against the footage's own frames;
 - motion: mean absolute frame-to-frame change (0..255) of generated clips at the training length
   and at 10x it, against each caption's footage; a clip "keeps moving" when its last 16 frames
@@ -105,7 +105,8 @@ def evaluate_footage(model, data: str | None = None, write_card: bool = True) ->
                             "nearest_own_footage": sum(votes) * 2 > len(votes)}
     report = {"model": model.name, "kind": "footage", "resolution": model.resolution,
               "reconstruction": {"psnr_db_mean": round(float(np.mean(recon)), 2),
-                                 "psnr_db_min": round(float(np.min(recon)), 2), "held_out_windows": len(held)},
+                                 "psnr_db_min": round(float(np.min(recon)), 2), "held_out_videos": len(held),
+                                 "held_out_frames": int(sum(len(c) for _, c in held))},
               "sharpness_ratio_mean": round(float(np.mean([r["sharpness_ratio"] for r in rows])), 3),
               "captions_that_keep_moving": sum(v["keeps_moving"] for v in per_caption.values()),
               "captions_nearest_own_footage": sum(v["nearest_own_footage"] for v in per_caption.values()),
@@ -122,8 +123,8 @@ def evaluate_footage(model, data: str | None = None, write_card: bool = True) ->
 def format_footage_report(r: dict) -> str:
     rec = r["reconstruction"]
     lines = [f"model {r['model']} (footage, {r['resolution']} px, {r['eval_seconds']} s)",
-             f"  reconstruction on {rec['held_out_windows']} held-out windows: PSNR {rec['psnr_db_mean']} dB "
-             f"(worst {rec['psnr_db_min']} dB)",
+             f"  reconstruction of {rec['held_out_frames']} held-out frames ({rec['held_out_videos']} videos): "
+             f"PSNR {rec['psnr_db_mean']} dB (mean of the videos; worst video {rec['psnr_db_min']} dB)",
              f"  generated sharpness vs footage: {r['sharpness_ratio_mean']:.0%}",
              f"  captions whose clips keep moving at {r['long_frames']} frames: {r['captions_that_keep_moving']} of {r['captions']}",
              f"  captions whose clip is nearest its own footage (colour): {r['captions_nearest_own_footage']} of {r['captions']}"]

@@ -24,10 +24,10 @@ class FirstFrame(nn.Module):
         self.enc_text = nn.Linear(cfg.text_dim, 256)
         self.to_code = nn.Linear(256, 2 * cfg.content)
         self.fc = nn.Sequential(nn.Linear(cfg.content + cfg.text_dim, 256), nn.SiLU(),
-                                nn.Linear(256, w * (g // 4) ** 2), nn.SiLU())
-        self.up = nn.Sequential(nn.Upsample(scale_factor=2), nn.Conv2d(w, w, 3, padding=1), nn.SiLU(),
+                                nn.Linear(256, w * (g // 2) ** 2), nn.SiLU())
+        self.up = nn.Sequential(nn.Conv2d(w, w, 3, padding=1), nn.SiLU(),
                                 nn.Upsample(scale_factor=2), nn.Conv2d(w, w, 3, padding=1), nn.SiLU(),
-                                nn.Conv2d(w, L, 3, padding=1))
+                                nn.Conv2d(w, w, 3, padding=1), nn.SiLU(), nn.Conv2d(w, L, 3, padding=1))
         self.width = w
 
     def encode(self, z0: torch.Tensor, text: torch.Tensor):
@@ -36,7 +36,7 @@ class FirstFrame(nn.Module):
         return mu, logvar.clamp(-10, 4)
 
     def decode(self, code: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        g = self.cfg.grid // 4
+        g = self.cfg.grid // 2
         x = self.fc(torch.cat([code, text], 1)).view(-1, self.width, g, g)
         return self.up(x)
 

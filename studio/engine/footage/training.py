@@ -1,14 +1,16 @@
 """Training a footage model: the shapes trainer's loop (budget, log, checkpoints, pause, resume,
 torchrun) with the footage family's step, samples and finish.
 
-A run spends 75% of its --minutes on the joint step (frame VAE on pixels; first-frame generator
+A run spends 60% of its --minutes on the joint step (frame VAE on pixels; first-frame generator
 and motion model on the encoder's latents), then the rest on the latent models alone over the
 finished encoder's latents of every training window: cheap steps (no pixels), longer rollouts.
 """
 from __future__ import annotations
 
+import json
 import os
 import time
+from dataclasses import asdict
 
 import numpy as np
 import torch
@@ -16,9 +18,10 @@ import torch
 from ..train import SAMPLES, Trainer, TrainConfig, _requested
 from .config import FootageConfig
 from .data import windows
+from .adversarial import FAKE_FRAMES, FootageGAN
 from .network import FootageVAE
 
-JOINT_SHARE = 0.75           # of --minutes; the rest trains the latent models alone
+JOINT_SHARE = 0.6           # of --minutes; the rest trains the latent models alone
 LATENT_FRAMES = 32           # rollout length of the latent phase (twice the clip length)
 TINY = {"channels": 8, "down": 1, "latent": 4, "content": 8, "hidden": 8, "cond": 4, "noise": 2}
 
@@ -31,19 +34,54 @@ def footage_config(cfg: TrainConfig, text_dim: int) -> FootageConfig:
 
 class FootageTrainer(Trainer):
     def build(self, cfg: TrainConfig, text_dim: int):
-        if cfg.family != "vae":
-            from ..errors import StudioError
-            raise StudioError("footage models train as --family vae for now; the adversarial "
-                              "fine-tune of a footage model is not built yet")
+        if cfg.family == "gan":
+            if not cfg.init_from:
+                from ..errors import StudioError
+                raise StudioError("a footage GAN starts from a footage VAE: give --init-from MODEL")
+            return FootageGAN(footage_config(cfg, text_dim))
         return FootageVAE(footage_config(cfg, text_dim))
 
+    @property
+    def vae(self) -> FootageVAE:
+        return self.model.vae if isinstance(self.model, FootageGAN) else self.model
+
+    def make_optims(self, cfg: TrainConfig) -> dict:
+        if cfg.family == "vae":
+            return super().make_optims(cfg)
+        from ..errors import StudioError
+        from ..modelio import read_card, read_weights, resolve
+        folder = resolve(cfg.init_from)
+        card = read_card(folder)
+        if card.get("kind") != "footage" or card["config"] != asdict(self.vae.cfg):
+            raise StudioError(f"--init-from {cfg.init_from}: not a footage model with this configuration")
+        self.vae.load_state_dict(read_weights(folder))
+        self.log(f"generator initialised from {folder}")
+        m = self.model
+        return {"g": torch.optim.Adam(m.vae.parameters(), lr=cfg.lr, betas=(0.0, 0.99)),
+                "d": torch.optim.Adam(list(m.d_frame.parameters()) + list(m.d_time.parameters()),
+                                      lr=cfg.lr * 2, betas=(0.0, 0.99))}
+
     def budget_seconds(self):
-        return self.cfg.minutes * 60 * JOINT_SHARE if self.cfg.minutes else None
+        share = JOINT_SHARE if self.cfg.family == "vae" else 1.0
+        return self.cfg.minutes * 60 * share if self.cfg.minutes else None
 
     def train_step(self, batch: dict) -> dict:
         dev = self.device
         self.gen.manual_seed(self.cfg.seed * 7919 + self.step * self.ctx.world_size + self.ctx.rank)
-        out = self.ddp("losses", batch["clip"].to(dev), batch["text"].to(dev), self.gen)
+        clip, text = batch["clip"].to(dev), batch["text"].to(dev)
+        if self.cfg.family == "gan":
+            d = self.ddp("d_loss", clip[:, :FAKE_FRAMES], text, self.gen)
+            self.optims["d"].zero_grad(set_to_none=True)
+            d["loss"].backward()
+            self.optims["d"].step()
+            g = self.ddp("g_loss", clip, text, self.gen)
+            self.optims["g"].zero_grad(set_to_none=True)
+            g["loss"].backward()
+            torch.nn.utils.clip_grad_norm_(self.vae.parameters(), 5.0)
+            self.optims["g"].step()
+            return {"d_frame": float(d["d_frame"]), "d_time": float(d["d_time"]),
+                    **{k: float(v.detach()) for k, v in g.items() if k != "loss"}}
+        out = self.ddp("losses", clip, text, self.gen)
         opt = self.optims["vae"]
         opt.zero_grad(set_to_none=True)
         out["loss"].backward()
@@ -51,10 +89,24 @@ class FootageTrainer(Trainer):
         opt.step()
         return {k: float(v.detach()) for k, v in out.items()}
 
+    def save_all(self):
+        """The checkpoint holds everything; the model folder only the generator (a FootageVAE)."""
+        from .. import checkpoint
+        from ..modelio import save_model
+        checkpoint.save(self.work, self.model, self.optims,
+                        {"step": self.step, "elapsed": self.elapsed, "world_size": self.ctx.world_size})
+        existing = {}
+        if (self.out / "model.json").is_file():
+            existing = {k: v for k, v in json.loads((self.out / "model.json").read_text()).items()
+                        if k in ("directions", "metrics", "history")}
+        save_model(self.out, self.vae, {**self._card(), "family": self.cfg.family, **existing})
+
     def finish(self, stop) -> dict:
-        """The latent phase: the rest of --minutes (for --steps, a quarter as many steps as the
-        joint phase had) on the first-frame generator and the motion model alone."""
+        """The latent phase (VAE): the rest of --minutes (for --steps, a quarter as many steps as
+        the joint phase had) on the first-frame generator and the motion model alone."""
         cfg = self.cfg
+        if cfg.family == "gan":
+            return {}
         seconds = cfg.minutes * 60 * (1 - JOINT_SHARE) if cfg.minutes else None
         steps = None if seconds else max(10, (cfg.steps or 0) // 4)
         loss = self.train_latents(seconds, steps, stop)
@@ -64,7 +116,7 @@ class FootageTrainer(Trainer):
     def _all_latents(self, frames: int):
         """Scaled latents of every training window of `frames` frames, with caption embeddings."""
         src = self.source                      # a Shard passes attributes through
-        m = self.model
+        m = self.vae
         m.eval()
         zs, texts = [], []
         for vi, s in windows(src.folder, frames, src.stride, "train"):
@@ -80,7 +132,7 @@ class FootageTrainer(Trainer):
         src = self.source                      # a Shard passes attributes through
         length = LATENT_FRAMES if windows(src.folder, LATENT_FRAMES, src.stride, "train") else src.frames
         zs, texts = self._all_latents(length)
-        m = self.model
+        m = self.vae
         params = list(m.first.parameters()) + list(m.motion.parameters())
         opt = torch.optim.Adam(params, lr=self.cfg.lr * 0.5)
         g = torch.Generator(device=self.device).manual_seed(self.cfg.seed + 17)
@@ -125,7 +177,7 @@ class FootageTrainer(Trainer):
         import cv2
         src = self.source                      # a Shard passes attributes through
         rows = []
-        m = self.model
+        m = self.vae
         was = m.training
         m.eval()
         for vi in range(min(4, len(src.folder.videos))):

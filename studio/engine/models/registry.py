@@ -30,7 +30,7 @@ def build_from_card(card: dict):
     if card.get("kind") == "footage":
         from ..footage.config import FootageConfig
         from ..footage.network import FootageVAE
-        if card["family"] != "vae":
+        if card["family"] not in ("vae", "gan"):
             raise ValueError(f"no footage family {card['family']!r}")
-        return FootageVAE(FootageConfig(**card["config"]))
+        return FootageVAE(FootageConfig(**card["config"]))      # a footage GAN ships its generator, this module
     return build(card["family"], config_from_dict(card["family"], card["config"]))

@@ -1,0 +1,92 @@
+"""The footage GAN: the footage VAE's generator (first-frame generator, motion model, decoder)
+fine-tuned adversarially from the VAE's weights, with a frame (patch) discriminator and a temporal
+discriminator over short clips. Hinge loss, spectral norm; the VAE's own losses stay on (weighted)
+so that the generator keeps its encoder and does not drift from the footage.
+
+Only the generator ships: the model folder of a footage GAN loads as the same FootageVAE module.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.parametrizations import spectral_norm as sn
+
+from .config import FootageConfig
+from .network import FootageVAE
+
+FAKE_FRAMES = 6              # frames per generated clip in a step (the temporal discriminator's window)
+
+
+class PatchD(nn.Module):
+    """Frames (N, 3, H, W) -> a map of real/fake scores, one per overlapping patch."""
+
+    def __init__(self, c: int = 32):
+        super().__init__()
+        self.net = nn.Sequential(sn(nn.Conv2d(3, c, 4, 2, 1)), nn.LeakyReLU(0.2),
+                                 sn(nn.Conv2d(c, 2 * c, 4, 2, 1)), nn.LeakyReLU(0.2),
+                                 sn(nn.Conv2d(2 * c, 4 * c, 4, 2, 1)), nn.LeakyReLU(0.2),
+                                 sn(nn.Conv2d(4 * c, 1, 3, 1, 1)))
+
+    def forward(self, x):
+        return self.net(x * 2 - 1)
+
+
+class TemporalD(nn.Module):
+    """Clips (N, T, 3, H, W) -> scores from 3D convolutions over time and space."""
+
+    def __init__(self, c: int = 16):
+        super().__init__()
+        self.net = nn.Sequential(sn(nn.Conv3d(3, c, (3, 4, 4), (1, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
+                                 sn(nn.Conv3d(c, 2 * c, (3, 4, 4), (1, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
+                                 sn(nn.Conv3d(2 * c, 4 * c, (3, 4, 4), (2, 2, 2), (1, 1, 1))), nn.LeakyReLU(0.2),
+                                 sn(nn.Conv3d(4 * c, 1, 3, 1, 1)))
+
+    def forward(self, clip):
+        return self.net(clip.transpose(1, 2) * 2 - 1)
+
+
+class FootageGAN(nn.Module):
+    family = "gan"
+    kind = "footage"
+
+    def __init__(self, cfg: FootageConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.vae = FootageVAE(cfg)
+        self.d_frame = PatchD()
+        self.d_time = TemporalD()
+
+    def fake(self, text: torch.Tensor, gen: torch.Generator | None, frames: int = FAKE_FRAMES) -> torch.Tensor:
+        """(N, frames, 3, H, W) clips from the generator: a code from N(0, I), its first latent,
+        rolled forward with noise from N(0, 1), decoded."""
+        v, N = self.vae, text.shape[0]
+        dev = text.device
+        code = torch.randn(N, self.cfg.content, generator=gen, device=dev)
+        z = v.first.decode(code, text)
+        cmap = v.motion.cond_map(text, code)
+        h = v.motion.start(z, cmap)
+        zs = [z]
+        for _ in range(frames - 1):
+            eps = torch.randn((N, self.cfg.noise, *z.shape[2:]), generator=gen, device=dev)
+            z, h = v.motion.step(z, h, eps, cmap)
+            zs.append(z)
+        lat = torch.stack(zs, 1) * v.latent_scale
+        return v.decoder(lat.flatten(0, 1)).view(N, frames, 3, self.cfg.res, self.cfg.res)
+
+    def d_loss(self, real: torch.Tensor, text, gen) -> dict:
+        """real: (N, FAKE_FRAMES, 3, H, W)."""
+        with torch.no_grad():
+            fake = self.fake(text, gen, real.shape[1])
+        df = F.relu(1 - self.d_frame(real.flatten(0, 1))).mean() + F.relu(1 + self.d_frame(fake.flatten(0, 1))).mean()
+        dt = F.relu(1 - self.d_time(real)).mean() + F.relu(1 + self.d_time(fake)).mean()
+        return {"loss": df + dt, "d_frame": df, "d_time": dt}
+
+    def g_loss(self, clip: torch.Tensor, text, gen, vae_weight: float = 1.0) -> dict:
+        fake = self.fake(text, gen, FAKE_FRAMES)
+        g = -self.d_frame(fake.flatten(0, 1)).mean() - self.d_time(fake).mean()
+        keep = self.vae.losses(clip, text, gen)
+        return {"loss": 0.1 * g + vae_weight * keep["loss"], "g": g, "l1": keep["l1"], "motion": keep["motion"]}
+
+    def forward(self, method: str, *args, **kwargs):
+        return getattr(self, method)(*args, **kwargs)
