@@ -56,6 +56,8 @@ def test_a_slider_moved_off_a_key_is_kept_when_another_moves_and_k_stores_it(win
     other.sliderReleased.emit()
     settle(win, qtbot)                                        # the new clip's frames arrive, the playhead's too
     assert size.value() == 50 and other.value() == 80         # neither was forgotten
+    qtbot.waitUntil(lambda: not win.message._busy, timeout=10000)
+    assert "Key added at 1.50 s" in win.message.text()        # still there to read once the clip is drawn
     qtbot.keyClick(win.preview, Qt.Key.Key_K)
     keys = {round(k.time * 8): k.sliders for k in win.project().keyframes}
     assert sorted(keys) == [0, 12, 23]
@@ -193,7 +195,9 @@ def test_a_seamless_loop_whose_end_keys_differ_says_so(win, qtbot):
     assert win.loop_box.isChecked()
     note = win.loop_note.text()
     assert win.loop_note.isVisible() and "first and last keys differ" in note and "Size +1.00" in note
-    assert note in win.message.text()
+    settle(win, qtbot)
+    qtbot.waitUntil(lambda: not win.message._busy, timeout=10000)
+    assert note in win.message.text()                             # not covered by "Rendered 24 frames"
     drag_to(qtbot, win.latent.sliders["size"], -100)              # the last key now matches the first
     win.latent.sliders["size"].sliderReleased.emit()
     assert not win.loop_note.isVisible()

@@ -147,7 +147,7 @@ class KeyframeMixin:
         self._changed(render=True)
         self.commit()
         if self.loop_note.text() and self.loop_box.isChecked():
-            self._say(self.loop_note.text())
+            self._say(self.loop_note.text(), hold=8.0)
 
     def loop_jump(self) -> str:
         """On a seamless loop, a sentence when the clip jumps from its last frame to its first (the
@@ -199,7 +199,7 @@ class KeyframeMixin:
             frame = self.player.index
             self.add_key()
             self._say(f"Key added at {frame / self.prompt.fps.value():.2f} s (frame {frame}) with this look: the "
-                      "direction is keyframed, so a change between keys makes a key (Ctrl+Z takes it back)")
+                      "direction is keyframed, so a change between keys makes a key (Ctrl+Z takes it back)", hold=8.0)
             return True
         return False
 

@@ -446,7 +446,7 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
         self.player.begin_clip(n, res, res)
         self._on_parsed(parse)
         self.prompt.set_understood(parse.values, self.latent.in_force(), parse.drawn, parse.from_image)
-        self._say(f"Rendering {n} frames…")
+        self._say_progress(f"Rendering {n} frames…")
 
     def _on_frames(self, rid: int, indices, frames) -> None:
         if self.lesson_view.active:
@@ -457,7 +457,7 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
 
     def _on_progress(self, rid: int, done: int, total: int) -> None:
         if done < total:
-            self.message.setText(f"Rendering… {done}/{total} frames")
+            self._say_progress(f"Rendering… {done}/{total} frames")
 
     def _on_clip_finished(self, rid: int, timings: dict) -> None:
         if self.lesson_view.active:
@@ -469,7 +469,7 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
                                     f"{total:.0f} ms" + (" (cached)" if timings.get("cached") else ""))
         parse = timings.get("parse_ms") or 0.0
         extra = f" (of which {parse:.0f} ms loading the text encoder)" if parse > 500 else ""
-        self._say(f"Rendered {self.player.count} frames in {total:.0f} ms{extra}")
+        self._say_progress(f"Rendered {self.player.count} frames in {total:.0f} ms{extra}")
         if "first_clip_ms" not in self.timings:
             self.timings["first_clip_ms"] = (time.perf_counter() - self.t0) * 1e3
             log.info("first clip on screen after %.0f ms", self.timings["first_clip_ms"])
@@ -503,8 +503,15 @@ class MainWindow(WindowActions, KeyframeMixin, DocumentMixin, QMainWindow):
         log.warning("%s failed: %s", kind, message)
         self.engineFailed.emit(kind, message)
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, hold: float = 0.0) -> None:
+        """A message in the status line; `hold` seconds: render progress does not cover it meanwhile
+        (a note the user must read, such as a key added for them)."""
         self.message.setText(text)
+        self._note_until = time.monotonic() + hold if hold else 0.0
+
+    def _say_progress(self, text: str) -> None:
+        if time.monotonic() >= getattr(self, "_note_until", 0.0):
+            self.message.setText(text)
 
     # ------------------------------------------------------------------ settings and closing
     def _restore_settings(self) -> None:
