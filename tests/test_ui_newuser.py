@@ -198,6 +198,10 @@ def test_a_seamless_loop_whose_end_keys_differ_says_so(win, qtbot):
     settle(win, qtbot)
     qtbot.waitUntil(lambda: not win.message._busy, timeout=10000)
     assert note in win.message.text()                             # not covered by "Rendered 24 frames"
+    win.prompt.frames.setValue(96)                                # a longer clip: the loop has room to close
+    assert not win.loop_note.isVisible()
+    win.prompt.frames.setValue(24)
+    assert win.loop_note.isVisible()
     drag_to(qtbot, win.latent.sliders["size"], -100)              # the last key now matches the first
     win.latent.sliders["size"].sliderReleased.emit()
     assert not win.loop_note.isVisible()

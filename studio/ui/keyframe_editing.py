@@ -72,6 +72,9 @@ class KeyframeMixin:
         self.noise_radius.valueChanged.connect(self._noise_changed)
         self.noise_period.valueChanged.connect(self._timeline_option_changed)
         self.player.frameChanged.connect(self._playhead_moved)
+        # the clip's length and speed place the keys: the lane, the path and the loop's note follow them
+        self.prompt.framesChanged.connect(lambda _n: self._refresh_timeline())
+        self.prompt.fpsChanged.connect(lambda _n: self._refresh_timeline())
 
     def direction_label(self, name: str) -> str:
         """What the sliders call the direction (a discovered one may carry the user's name)."""
