@@ -69,7 +69,10 @@ def test_unbounded_run_is_refused(tmp_path):
 
 
 def test_train_on_real_footage(tmp_path, real_data):
-    t = _run(tmp_path, "footage", family="vae", steps=2, data=str(real_data))
+    from studio.engine.footage.training import FootageTrainer
+    t = FootageTrainer(TrainConfig(out=str(tmp_path / "footage"), batch=4, frames=8, tiny=True, sample_every=0,
+                                   seed=3, family="vae", steps=2, data=str(real_data)), log=lambda *_: None)
+    t.run()
     assert [s[0] for s in t.skipped] == ["corrupted.mp4"]
     card = json.loads((tmp_path / "footage" / "model.json").read_text())
     assert card["conditioning"] == "sentence"

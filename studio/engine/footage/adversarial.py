@@ -71,7 +71,7 @@ class FootageGAN(nn.Module):
             eps = torch.randn((N, self.cfg.noise, *z.shape[2:]), generator=gen, device=dev)
             z, h = v.motion.step(z, h, eps, cmap)
             zs.append(z)
-        lat = torch.stack(zs, 1) * v.latent_scale
+        lat = torch.stack(zs, 1) * v.latent_scale.clone()      # the VAE's step updates the scale in place
         return v.decoder(lat.flatten(0, 1)).view(N, frames, 3, self.cfg.res, self.cfg.res)
 
     def d_loss(self, real: torch.Tensor, text, gen) -> dict:
