@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
 from ..worker import Engine, ExportRequest, RenderRequest
@@ -248,7 +248,19 @@ class QuitWhileExporting(QObject):
         super().__init__(dialog)
         self.dialog, self.busy, self.cancel = dialog, busy, cancel
         self.quitting = False
-        self.shortcut = QShortcut(QKeySequence("Ctrl+Q"), dialog, self.quit)
+        # not a QShortcut: on X11 the window's own Ctrl+Q action made it ambiguous, and neither fired
+        QApplication.instance().installEventFilter(self)
+
+    def eventFilter(self, obj, e):                      # noqa: N802 (Qt name)
+        t = e.type()
+        if t not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not obj.isWidgetType():
+            return False
+        if obj.window() is not self.dialog or QKeySequence(e.keyCombination()) != QKeySequence("Ctrl+Q"):
+            return False
+        e.accept()                                      # a key for this dialog, not a shortcut elsewhere
+        if t == QEvent.Type.KeyPress:
+            self.quit()
+        return True
 
     def quit(self) -> None:
         if self.quitting:

@@ -135,10 +135,10 @@ class Soak:
             self.pump(2.0)                            # the lesson plays in the preview
             w.lesson_view.leave()
 
-    def train_step(self) -> None:
-        """A tiny shapes VAE, a few steps, from the Training panel (once per soak)."""
+    def train_step(self) -> bool:
+        """A tiny shapes VAE, a few steps, from the Training panel (once per soak; False when skipped)."""
         if not self.train or self.trained:
-            return
+            return False
         self.trained = True
         w = self.win
         dock = w.training_dock
@@ -155,6 +155,7 @@ class Soak:
         if panel.state != "finished":
             self.errors.append(f"training ended {panel.state}: {panel.status.text()}")
         dock.hide()
+        return True
 
     # ------------------------------------------------------------------ the loop
     def run(self) -> dict:
@@ -172,9 +173,12 @@ class Soak:
             name = self.actions[i % len(self.actions)]
             i += 1
             try:
-                step[name]()
+                ran = step[name]()
             except Exception as e:            # noqa: BLE001 - a soak reports every failure, then goes on
                 self.errors.append(f"{name}: {type(e).__name__}: {e}")
+                ran = True
+            if ran is False:                  # the training runs once
+                continue
             self.counts[name] += 1
             self._watch()
             self.log(f"{(time.monotonic() - started) / 60:5.2f} min  {name:7s} None refcount "
