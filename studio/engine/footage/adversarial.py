@@ -63,13 +63,13 @@ class FootageGAN(nn.Module):
         v, N = self.vae, text.shape[0]
         dev = text.device
         code = torch.randn(N, self.cfg.content, generator=gen, device=dev)
-        z = v.first.decode(code, text)
+        anchor = z = v.first.decode(code, text)
         cmap = v.motion.cond_map(text, code)
-        h = v.motion.start(z, cmap)
+        state = v.motion.start(z, cmap)
         zs = [z]
         for _ in range(frames - 1):
             eps = torch.randn((N, self.cfg.noise, *z.shape[2:]), generator=gen, device=dev)
-            z, h = v.motion.step(z, h, eps, cmap)
+            z, state = v.motion.step(anchor, z, state, eps, cmap)
             zs.append(z)
         lat = torch.stack(zs, 1) * v.latent_scale.clone()      # the VAE's step updates the scale in place
         return v.decoder(lat.flatten(0, 1)).view(N, frames, 3, self.cfg.res, self.cfg.res)

@@ -6,9 +6,9 @@
     m.reconstruct(clip)         # the frame VAE's encode + decode, same shape and dtype
 
 A clip's frame latents are the first-frame generator's latent for the clip's content code (the
-"anchor") rolled forward by the motion model with per-step noise drawn from the seed. Sliders,
-keyframes and the noise loop move the content code; a change of the anchor between two frames is
-added to the rolled latent, so the look follows the keys while the motion goes on. A seamless loop
+"anchor") moved by the motion model (a displacement field and a residual) with per-step noise
+drawn from the seed. Sliders, keyframes and the noise loop move the content code; each frame
+warps its own anchor, so the look follows the keys while the motion goes on. A seamless loop
 subtracts a linear ramp from the rolled latents so that the last frame flows into the first.
 """
 from __future__ import annotations
@@ -119,20 +119,20 @@ class FootageModel:
 
     def _roll(self, anchors, codes, text, seed: int, loop: bool, start=None) -> torch.Tensor:
         """Frame latents (T, L, g, g) in unit scale: the motion model rolled from the first anchor
-        (or `start`), each frame's anchor change added, noise from the seed."""
+        (each frame warps its own anchor, so keyed looks change as the motion goes on), noise
+        from the seed."""
         mot = self.module.motion
         T = len(anchors)
         cmap = mot.cond_map(text.expand(T, -1), codes.to(self.device))
         gen = torch.Generator().manual_seed(int(seed) * 1_000_003 + 11)
-        z = anchors[:1] if start is None else start[None]
-        h = mot.start(z, cmap[:1])
+        z = anchors[:1]
+        state = mot.start(z, cmap[:1])
         out = [z[0]]
         steps = T if loop else T - 1
         for t in range(steps):
-            eps = torch.randn((1, self.module.cfg.noise, *z.shape[2:]), generator=gen).to(self.device)
-            z, h = mot.step(z, h, eps * self.motion_temperature, cmap[min(t, T - 1):min(t, T - 1) + 1])
             nxt = (t + 1) % T
-            z = z + (anchors[nxt] - anchors[t])[None] if nxt else z
+            eps = torch.randn((1, self.module.cfg.noise, *z.shape[2:]), generator=gen).to(self.device)
+            z, state = mot.step(anchors[nxt:nxt + 1], z, state, eps * self.motion_temperature, cmap[t % T:t % T + 1])
             out.append(z[0])
         zs = torch.stack(out)
         if loop:                           # close the loop: frame T (one past the end) equals frame 0

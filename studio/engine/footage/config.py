@@ -12,13 +12,13 @@ class FootageConfig:
     latent: int = 8               # channels per latent cell
     text_dim: int = 384           # the caption's MiniLM embedding
     content: int = 32             # the clip's content code (the first-frame generator's latent)
-    hidden: int = 48              # the motion model's ConvGRU state, channels per cell
+    hidden: int = 32              # the motion model's ConvGRU state, channels per cell
     noise: int = 4                # per-step motion noise, channels per cell
     cond: int = 16                # caption + content code, broadcast over the grid, channels
     beta: float = 2e-3            # KL weight (nats per latent element, against mean L1 per pixel)
     free_bits: float = 0.02       # nats per latent element below which KL is not penalised
     edge_weight: float = 1.0      # image-gradient L1 beside plain L1: keeps edges
-    motion_beta: float = 0.1      # KL weight of the motion noise posterior (nats per element, against latent MSE)
+    motion_beta: float = 0.3      # KL weight of the motion noise posterior (nats per element, against latent MSE)
     content_beta: float = 1e-2    # KL weight of the content code (first-frame CVAE)
 
     @property

@@ -22,7 +22,7 @@ from .adversarial import FAKE_FRAMES, FootageGAN
 from .network import FootageVAE
 
 JOINT_SHARE = 0.6           # of --minutes; the rest trains the latent models alone
-LATENT_FRAMES = 32           # rollout length of the latent phase (twice the clip length)
+LATENT_FRAMES = 24           # rollout length of the latent phase (1.5x the clip length)
 TINY = {"channels": 8, "down": 1, "latent": 4, "content": 8, "hidden": 8, "cond": 4, "noise": 2}
 
 
@@ -121,14 +121,13 @@ class FootageTrainer(Trainer):
         zs, texts = [], []
         for vi, s in windows(src.folder, frames, src.stride, "train"):
             clip = src.folder.clip(vi, s, frames, src.stride)
-            for c in (clip, clip[:, :, ::-1]):
-                x = torch.from_numpy(np.ascontiguousarray(c)).permute(0, 3, 1, 2).float().div(255).to(self.device)
-                zs.append(m.encode(x) / m.latent_scale)
-                texts.append(torch.from_numpy(src.embeddings[src.folder.videos[vi].caption]))
+            x = torch.from_numpy(np.ascontiguousarray(clip)).permute(0, 3, 1, 2).float().div(255).to(self.device)
+            zs.append(m.encode(x) / m.latent_scale)
+            texts.append(torch.from_numpy(src.embeddings[src.folder.videos[vi].caption]))
         m.train()
         return torch.stack(zs), torch.stack(texts).to(self.device)
 
-    def train_latents(self, seconds: float | None, steps: int | None, stop, batch: int = 16) -> float:
+    def train_latents(self, seconds: float | None, steps: int | None, stop, batch: int = 8) -> float:
         src = self.source                      # a Shard passes attributes through
         length = LATENT_FRAMES if windows(src.folder, LATENT_FRAMES, src.stride, "train") else src.frames
         zs, texts = self._all_latents(length)
