@@ -41,6 +41,11 @@ def warp(z: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     return F.grid_sample(z, torch.stack([gx, gy], -1), mode="bilinear", padding_mode="border", align_corners=True)
 
 
+RESIDUAL = 0.25     # bound of the residual per element, in units of the latent's standard deviation:
+#                    unbounded, a rollout fitted by squared error learned to wash the anchor out
+#                    toward the mean latent (a clip blurred away within 20 frames, even without noise)
+
+
 class LatentMotion(nn.Module):
     """A frame's latent is the clip's first latent (its anchor) warped by an accumulated
     displacement field, plus a bounded residual read from the state: content is carried, not
@@ -76,7 +81,7 @@ class LatentMotion(nn.Module):
         h, flow = state
         h = self.cell(torch.cat([z, eps, cmap], 1), h)
         flow = flow + 0.5 * torch.tanh(self.flow(h))          # at most half a cell (2 px at 64 px) a step
-        return warp(anchor, flow) + self.out(h), (h, flow)
+        return warp(anchor, flow) + RESIDUAL * torch.tanh(self.out(h)), (h, flow)
 
     def infer_noise(self, z, z_next):
         mu, logvar = self.posterior(torch.cat([z, z_next], 1)).chunk(2, 1)
