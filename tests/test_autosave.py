@@ -130,12 +130,16 @@ def test_kill_9_leaves_a_copy_that_the_next_start_offers(models_env, qtbot, tmp_
     assert copy.exists() and Project.load(copy).prompt == words
     assert left_behind(data / "autosave") == [copy]
 
+    before = os.environ.get("LATENT_STUDIO_DATA")
     os.environ["LATENT_STUDIO_DATA"] = str(data)                # the next start, in this process
     try:
         win = make_window(qtbot, tmp_path, wait=False)
         saver = Autosave(win, interval_ms=60_000)
-    finally:
-        del os.environ["LATENT_STUDIO_DATA"]
+    finally:                                                    # the suite's own temporary data folder again
+        if before is None:
+            del os.environ["LATENT_STUDIO_DATA"]
+        else:
+            os.environ["LATENT_STUDIO_DATA"] = before
     asked = []
     saver.ask_recover = lambda path, meta: asked.append(path) or True
     with qtbot.waitSignal(win.clipReady, timeout=60000):
