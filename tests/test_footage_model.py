@@ -109,3 +109,18 @@ def test_a_footage_gan_fine_tunes_the_vae_and_ships_the_generator(tiny, tmp_path
     with pytest.raises(Exception, match="footage VAE"):
         run_training(TrainConfig(data=str(REAL_DATA), family="gan", out=str(tmp_path / "x"), steps=1, tiny=True,
                                  resolution=32, frames=8), log=lambda *_: None)
+
+
+@pytest.mark.skipif(not __import__("torch").cuda.is_available(), reason="needs a CUDA GPU")
+def test_a_footage_step_and_a_clip_on_cuda(tmp_path):
+    """Run whenever a GPU is lent: one bf16-autocast training step and a generated clip on cuda."""
+    import torch
+
+    from studio.engine.footage.config import FootageConfig
+    from studio.engine.footage.network import FootageVAE
+    m = FootageVAE(FootageConfig()).cuda()
+    clip = torch.rand(4, 8, 3, 64, 64, device="cuda")
+    with torch.autocast("cuda", dtype=torch.bfloat16):
+        out = m.losses(clip, torch.randn(4, 384, device="cuda"))
+    out["loss"].backward()
+    assert torch.isfinite(out["loss"]) and all(p.grad is not None for p in m.encoder.parameters())

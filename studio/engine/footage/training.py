@@ -66,9 +66,15 @@ class FootageTrainer(Trainer):
         return self.cfg.minutes * 60 * share if self.cfg.minutes else None
 
     def train_step(self, batch: dict) -> dict:
+        """One step; on CUDA the forward passes run under bf16 autocast (batches are built on the
+        prefetch thread and copied without blocking, off the step's critical path)."""
         dev = self.device
         self.gen.manual_seed(self.cfg.seed * 7919 + self.step * self.ctx.world_size + self.ctx.rank)
-        clip, text = batch["clip"].to(dev), batch["text"].to(dev)
+        clip, text = batch["clip"].to(dev, non_blocking=True), batch["text"].to(dev, non_blocking=True)
+        with torch.autocast("cuda", dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+            return self._step(clip, text)
+
+    def _step(self, clip, text) -> dict:
         if self.cfg.family == "gan":
             d = self.ddp("d_loss", clip[:, :FAKE_FRAMES], text, self.gen)
             self.optims["d"].zero_grad(set_to_none=True)
