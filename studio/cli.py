@@ -57,6 +57,8 @@ def _write(model, plan, out: Path, fps: int, args) -> str:
     frames = ExportFrames(model, plan, settings)
     write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps))
     res = model.resolution
+    if frames.side and getattr(model, "kind", "") == "footage":    # a footage decoder draws at its own size
+        return f"{res}x{res} resampled (bicubic) to {frames.side}x{frames.side} for {args.size}"
     if frames.side:
         return f"drawn at {frames.side}x{frames.side} for {args.size}"
     return f"{res}x{res}" + ("" if args.size == "native" else f" scaled ({args.scaling}) to {args.size}")
