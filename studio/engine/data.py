@@ -1,4 +1,4 @@
-"""Training batches: the shapes world (rendered on the fly) or a folder of footage."""
+"""Training batches of the shapes world (rendered on the fly); footage batches are in footage/data.py."""
 from __future__ import annotations
 
 import queue
@@ -68,31 +68,6 @@ class ShapesBatches:
         states = np.stack([np.stack([t.cx / (RES / 2) - 1, t.cy / (RES / 2) - 1, np.log(t.diameter / SPRITE_DIAMETER)], 1)
                            for t in trajs])
         return torch.stack([attribute_vector(a.as_dict()) for a in attrs]), torch.from_numpy(states).float()
-
-
-class FootageBatches:
-    labelled = False
-
-    def __init__(self, folder, seed: int, batch: int, frames: int, stride: int = 2, text_encoder=None):
-        self.folder, self.seed, self.batch, self.frames, self.stride = folder, seed, batch, frames, stride
-        self.index = folder.clip_index(frames, stride)
-        if not self.index:
-            raise ValueError(f"no video in the folder has the {(frames - 1) * stride + 1} frames a clip needs")
-        self.encoder = text_encoder
-        captions = sorted({v.caption for v in folder.videos})
-        self._emb = dict(zip(captions, text_encoder.encode(captions))) if text_encoder else {}
-
-    def make(self, k: int) -> dict:
-        rng = np.random.default_rng([self.seed, k])
-        picks = [self.index[int(i)] for i in rng.integers(len(self.index), size=self.batch)]
-        clips = np.stack([self.folder.clip(vi, s, self.frames, self.stride) for vi, s in picks])
-        flip = rng.random(self.batch) < 0.5
-        clips[flip] = clips[flip][:, :, :, ::-1]
-        caps = [self.folder.videos[vi].caption for vi, _ in picks]
-        text = torch.from_numpy(np.stack([self._emb[c] for c in caps])) if self._emb else None
-        cond = torch.zeros(self.batch, sum(len(v) for v in GROUPS.values()))
-        return {"clip": to_tensor(np.ascontiguousarray(clips)), "cond": cond, "text": text, "labels": None,
-                "captions": caps}
 
 
 class Prefetch:

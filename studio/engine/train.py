@@ -28,7 +28,7 @@ import torch
 from tqdm import tqdm
 
 from . import checkpoint, distributed
-from .data import FootageBatches, Prefetch, ShapesBatches
+from .data import Prefetch, ShapesBatches
 from .device import describe, pick_device
 from .errors import StudioError
 from .modelio import load_module, save_model
@@ -283,6 +283,10 @@ class Trainer:
                            "torch": torch.__version__, "python": platform.python_version()},
                 "data": {"source": c.data, "skipped": [list(s) for s in self.skipped]}}
 
+    def shipped(self):
+        """The module whose weights the model folder holds (the checkpoint holds all of self.model)."""
+        return self.model
+
     def save_all(self):
         checkpoint.save(self.work, self.model, self.optims,
                         {"step": self.step, "elapsed": self.elapsed, "world_size": self.ctx.world_size})
@@ -290,7 +294,7 @@ class Trainer:
         if (self.out / "model.json").is_file():
             existing = {k: v for k, v in json.loads((self.out / "model.json").read_text()).items()
                         if k in ("directions", "metrics", "history")}
-        save_model(self.out, self.model, {**self._card(), **existing})
+        save_model(self.out, self.shipped(), {**self._card(), **existing})
 
     def sample_prompts(self) -> list[str]:
         """Shapes: four fixed prompts. Footage: the folder's first four captions."""

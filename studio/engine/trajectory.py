@@ -55,6 +55,18 @@ class TimelineSpec:
         return bool(self.keys) or self.loop or abs(self.sliders.get(NOISE, 0.0)) > 0
 
 
+MAX_FRAMES = 4096
+
+
+def check_frames(frames) -> int:
+    """A clip length a model can draw, or StudioError with one sentence."""
+    if not isinstance(frames, int) or frames < 1:
+        raise StudioError(f"frames must be a positive whole number, not {frames}")
+    if frames > MAX_FRAMES:
+        raise StudioError(f"frames must be at most {MAX_FRAMES}")
+    return frames
+
+
 def check_slider(name: str, value) -> float:
     """A slider value the model can honour, or StudioError with one sentence."""
     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "…"

@@ -22,11 +22,10 @@ from .errors import StudioError
 from .modelio import load_module
 from .motion_path import TRAIN_FRAMES, long_path
 from .text.encoder import default_encoder
-from .trajectory import NOISE, TimelineSpec, check_slider, noise_offsets, seed_track, slerp, slider_tracks
+from .trajectory import NOISE, TimelineSpec, check_frames, check_slider, noise_offsets, seed_track, slerp, slider_tracks
 from .text.parser import ParsedPrompt, PromptParser
 from .world.attributes import COND_DIM
 
-MAX_FRAMES = 4096
 
 
 @dataclass
@@ -104,10 +103,7 @@ class VideoModel:
         if timeline is not None:
             frames, sliders = timeline.frames, timeline.sliders
         frames = self.default_frames if frames is None else frames
-        if not isinstance(frames, int) or frames < 1:
-            raise StudioError(f"frames must be a positive whole number, not {frames}")
-        if frames > MAX_FRAMES:
-            raise StudioError(f"frames must be at most {MAX_FRAMES}")
+        check_frames(frames)
         sliders = self.check_sliders(sliders)
         spec = timeline or TimelineSpec(frames, self.fps, sliders, seed=int(seed))
         for k in spec.keys:

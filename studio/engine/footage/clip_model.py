@@ -26,9 +26,8 @@ from ..errors import StudioError
 from ..image_fit import fit_square
 from ..text.encoder import default_encoder
 from ..text.parser import ParsedPrompt, WordInfo
-from ..trajectory import NOISE, TimelineSpec, check_slider, noise_offsets, seed_track, slerp, slider_tracks
+from ..trajectory import NOISE, TimelineSpec, check_frames, check_slider, noise_offsets, seed_track, slerp, slider_tracks
 
-MAX_FRAMES = 4096
 
 
 @dataclass
@@ -148,10 +147,7 @@ class FootageModel:
         if timeline is not None:
             frames, sliders = timeline.frames, timeline.sliders
         frames = self.default_frames if frames is None else frames
-        if not isinstance(frames, int) or frames < 1:
-            raise StudioError(f"frames must be a positive whole number, not {frames}")
-        if frames > MAX_FRAMES:
-            raise StudioError(f"frames must be at most {MAX_FRAMES}")
+        check_frames(frames)
         sliders = self.check_sliders(sliders)
         spec = timeline or TimelineSpec(frames, self.fps, sliders, seed=int(seed))
         for k in spec.keys:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from ..data import to_tensor
 from .reading import FootageFolder
 
 HOLDOUT = 0.2
@@ -28,11 +29,6 @@ def windows(folder: FootageFolder, frames: int, stride: int, part: str) -> list[
         lo, hi = (0, cut) if part == "train" else (cut, len(v.frames))
         out += [(vi, s) for s in range(lo, hi - span + 1, max(1, span // 4))]
     return out
-
-
-def to_tensor(clips: np.ndarray) -> torch.Tensor:
-    """uint8 (B, T, H, W, 3) -> float (B, T, 3, H, W) in [0, 1]."""
-    return torch.from_numpy(np.ascontiguousarray(clips)).permute(0, 1, 4, 2, 3).float().div_(255)
 
 
 class FootageWindows:
@@ -56,7 +52,7 @@ class FootageWindows:
         clips[flip] = clips[flip][:, :, :, ::-1]
         caps = [self.folder.videos[vi].caption for vi, _ in picks]
         text = torch.from_numpy(np.stack([self.embeddings[c] for c in caps]))
-        return {"clip": to_tensor(clips), "text": text, "captions": caps}
+        return {"clip": to_tensor(np.ascontiguousarray(clips)), "text": text, "captions": caps}
 
     def held_out(self) -> list[tuple[str, np.ndarray]]:
         """(caption, uint8 frames) of every video's held-out part: its last HOLDOUT of frames."""

@@ -7,7 +7,6 @@ finished encoder's latents of every training window: cheap steps (no pixels), lo
 """
 from __future__ import annotations
 
-import json
 import os
 import time
 from dataclasses import asdict
@@ -85,7 +84,7 @@ class FootageTrainer(Trainer):
             g["loss"].backward()
             torch.nn.utils.clip_grad_norm_(self.vae.parameters(), 5.0)
             self.optims["g"].step()
-            return {"d_frame": float(d["d_frame"]), "d_time": float(d["d_time"]),
+            return {"d_frame": float(d["d_frame"].detach()), "d_time": float(d["d_time"].detach()),
                     **{k: float(v.detach()) for k, v in g.items() if k != "loss"}}
         out = self.ddp("losses", clip, text, self.gen)
         opt = self.optims["vae"]
@@ -95,17 +94,9 @@ class FootageTrainer(Trainer):
         opt.step()
         return {k: float(v.detach()) for k, v in out.items()}
 
-    def save_all(self):
-        """The checkpoint holds everything; the model folder only the generator (a FootageVAE)."""
-        from .. import checkpoint
-        from ..modelio import save_model
-        checkpoint.save(self.work, self.model, self.optims,
-                        {"step": self.step, "elapsed": self.elapsed, "world_size": self.ctx.world_size})
-        existing = {}
-        if (self.out / "model.json").is_file():
-            existing = {k: v for k, v in json.loads((self.out / "model.json").read_text()).items()
-                        if k in ("directions", "metrics", "history")}
-        save_model(self.out, self.vae, {**self._card(), "family": self.cfg.family, **existing})
+    def shipped(self):
+        """Only the generator ships: a footage GAN's model folder loads as a FootageVAE."""
+        return self.vae
 
     def finish(self, stop) -> dict:
         """The latent phase (VAE): the rest of --minutes (for --steps, a quarter as many steps as
@@ -163,7 +154,7 @@ class FootageTrainer(Trainer):
     def _card(self) -> dict:
         card = super()._card()
         src = self.source                      # a Shard passes attributes through
-        card.update({"kind": "footage", "conditioning": "sentence", "fps": 8,
+        card.update({"kind": "footage", "family": self.cfg.family, "conditioning": "sentence", "fps": 8,
                      "sampling": {"content_prior": "N(0, I)", "motion_temperature": 1.0}})
         card["recipe"]["latent_phase_steps"] = getattr(self, "latent_steps", 0)
         card["data"]["captions"] = src.captions
