@@ -246,6 +246,14 @@ def test_a_failure_leaves_the_file_and_no_temporary(tmp_path):
         sign_file(tmp_path / "gone.gif", facts())
 
 
+def test_a_writer_signs_its_temporary_under_the_final_name(tmp_path):
+    tmp = tmp_path / ".clip.x1y2.partial.gif"
+    make(tmp_path, "gif").rename(tmp)
+    sign_file(tmp, facts(), title="clip.gif")
+    final = tmp.rename(tmp_path / "clip.gif")
+    assert manifest(final)[0]["title"] == "clip.gif" and read_credentials(final)["title"] == "clip.gif"
+
+
 def test_signed_file_keeps_its_mode(tmp_path):
     path = make(tmp_path, "gif")
     path.chmod(0o644)

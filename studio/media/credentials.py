@@ -89,9 +89,12 @@ def manifest_for(facts: GenerationFacts, title: str, ingredient: bool = False) -
                            {"label": GENERATION_LABEL, "data": facts.generation()}]}
 
 
-def sign_file(path: str | os.PathLike, facts: GenerationFacts, identity: SigningIdentity | None = None) -> Path:
+def sign_file(path: str | os.PathLike, facts: GenerationFacts, identity: SigningIdentity | None = None,
+              title: str | None = None) -> Path:
     """Adds Content Credentials to an MP4, GIF or PNG in place (atomically); a WebM gets the same facts
-    as unsigned container metadata (C2PA cannot sign WebM). Returns the path; raises StudioError."""
+    as unsigned container metadata (C2PA cannot sign WebM). title: the name the manifest gives the
+    file (default its own; a writer signing its temporary file passes the final name). Returns the
+    path; raises StudioError."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".webm":
@@ -113,7 +116,7 @@ def sign_file(path: str | os.PathLike, facts: GenerationFacts, identity: Signing
     try:
         still = _signed_still(facts.source_still_path)
         with c2pa.Signer.from_info(c2pa.C2paSignerInfo(alg, chain, key, None)) as signer, \
-                c2pa.Builder(manifest_for(facts, path.name, ingredient=still is not None), _context()) as builder:
+                c2pa.Builder(manifest_for(facts, title or path.name, ingredient=still is not None), _context()) as builder:
             if still is not None:
                 with open(still, "rb") as s:
                     builder.add_ingredient({"title": still.name, "relationship": "inputTo",

@@ -2,7 +2,7 @@
 (through the reference library, c2pa-python), or what a WebM's unsigned tags say.
 
 read_credentials(path) -> dict, with these keys (absent facts are None):
-    path, format, present (any credentials or tags at all), signed (a C2PA manifest, not WebM tags),
+    path, title (the name the manifest gives the file), format, present (any credentials or tags at all), signed (a C2PA manifest, not WebM tags),
     generator ("Latent Studio 0.1.0"), source_type ("trainedAlgorithmicMedia"), digital_source_type (the
     IPTC URL), made_by_model (the source type is one of the trained-algorithmic ones), model,
     model_version, seed, prompt (only when it was allowed into the file), frames, fps, image_to_video,
@@ -43,7 +43,7 @@ def has_credentials(path: str | os.PathLike) -> bool:
 
 
 def _blank(path: Path) -> dict:
-    d = dict.fromkeys(("format", "generator", "source_type", "digital_source_type", "signer",
+    d = dict.fromkeys(("title", "format", "generator", "source_type", "digital_source_type", "signer",
                        "validation_state", "note") + FACT_KEYS)
     d.update(path=str(path), present=False, signed=False, made_by_model=False, ingredients=[],
              validates=False, trusted=False, untrusted_signer=False, errors=[])
@@ -97,7 +97,8 @@ def _format(path: Path) -> str | None:
 
 def _from_store(store: dict, state: str | None, d: dict) -> dict:
     active = store.get("manifests", {}).get(store.get("active_manifest"), {})
-    d.update(present=True, signed=True, format=active.get("format"), validation_state=state)
+    d.update(present=True, signed=True, title=active.get("title"), format=active.get("format"),
+             validation_state=state)
     info = (active.get("claim_generator_info") or [{}])[0]
     d["generator"] = " ".join(str(info[k]) for k in ("name", "version") if info.get(k)) or active.get("claim_generator")
     for assertion in active.get("assertions", []):
