@@ -1,7 +1,9 @@
 """The footage GAN: the footage VAE's generator (first-frame generator, motion model, decoder)
 fine-tuned adversarially from the VAE's weights, with a frame (patch) discriminator and a temporal
 discriminator over short clips. Hinge loss, spectral norm; the VAE's own losses stay on (weighted)
-so that the generator keeps its encoder and does not drift from the footage.
+so that the generator keeps its encoder and does not drift from the footage. The frame critic
+judges the VAE's reconstructions as well as generated frames (the VQGAN recipe): L1 and edge
+losses alone settle on a blur, which is most of what kept generated frames soft.
 
 Only the generator ships: the model folder of a footage GAN loads as the same FootageVAE module.
 """
@@ -15,6 +17,7 @@ from torch.nn.utils.parametrizations import spectral_norm as sn
 from .config import FootageConfig
 from .network import FootageVAE
 
+ADV_WEIGHT = 0.5             # the critics' gradient on the decoder's last layer, against the pixel losses
 FAKE_FRAMES = 6              # frames per generated clip in a step (the temporal discriminator's window)
 
 
@@ -78,15 +81,32 @@ class FootageGAN(nn.Module):
         """real: (N, FAKE_FRAMES, 3, H, W)."""
         with torch.no_grad():
             fake = self.fake(text, gen, real.shape[1])
-        df = F.relu(1 - self.d_frame(real.flatten(0, 1))).mean() + F.relu(1 + self.d_frame(fake.flatten(0, 1))).mean()
+            recon = self.vae.decoder(self.vae.encode(real[:, 0]))
+        fakes = torch.cat([fake.flatten(0, 1), recon])
+        df = F.relu(1 - self.d_frame(real.flatten(0, 1))).mean() + F.relu(1 + self.d_frame(fakes)).mean()
         dt = F.relu(1 - self.d_time(real)).mean() + F.relu(1 + self.d_time(fake)).mean()
         return {"loss": df + dt, "d_frame": df, "d_time": dt}
 
     def g_loss(self, clip: torch.Tensor, text, gen, vae_weight: float = 1.0) -> dict:
         fake = self.fake(text, gen, FAKE_FRAMES)
+        keep = self.vae.losses(clip, text, gen, images=True)
+        recon = keep.pop("images")[1]
         g = -self.d_frame(fake.flatten(0, 1)).mean() - self.d_time(fake).mean()
-        keep = self.vae.losses(clip, text, gen)
-        return {"loss": 0.1 * g + vae_weight * keep["loss"], "g": g, "l1": keep["l1"], "motion": keep["motion"]}
+        g_recon = -self.d_frame(recon).mean()
+        weight = self.adaptive_weight(keep["l1"] + self.cfg.edge_weight * keep["edge"], g + g_recon)
+        return {"loss": weight * (g + g_recon) + vae_weight * keep["loss"], "g": g, "g_recon": g_recon,
+                "adv_weight": weight, "l1": keep["l1"], "motion": keep["motion"]}
+
+    def adaptive_weight(self, pixel: torch.Tensor, adversarial: torch.Tensor) -> torch.Tensor:
+        """The critics' weight from the gradients on the decoder's last layer (taming-transformers'
+        recipe): ADV_WEIGHT times the pixel loss's gradient norm over the critics', so the critics
+        sharpen without overruling the pixels however large their scores grow."""
+        last = self.vae.decoder.net[-1].weight
+        if not torch.is_grad_enabled():
+            return pixel.new_tensor(ADV_WEIGHT)
+        gp = torch.autograd.grad(pixel, last, retain_graph=True)[0]
+        ga = torch.autograd.grad(adversarial, last, retain_graph=True)[0]
+        return (ADV_WEIGHT * gp.norm() / (ga.norm() + 1e-4)).clamp(0, 1e4).detach()
 
     def forward(self, method: str, *args, **kwargs):
         return getattr(self, method)(*args, **kwargs)

@@ -9,7 +9,8 @@ A clip's frame latents are the first-frame generator's latent for the clip's con
 "anchor") moved by the motion model (a displacement field and a residual) with per-step noise
 drawn from the seed. Sliders, keyframes and the noise loop move the content code; each frame
 warps its own anchor, so the look follows the keys while the motion goes on. A seamless loop
-subtracts a linear ramp from the rolled latents so that the last frame flows into the first.
+is a rule, not learned: the clip is rolled a quarter further and that tail is cross-faded (in
+latent space) into its first frames, so the last frame moves on into the first.
 """
 from __future__ import annotations
 
@@ -28,6 +29,9 @@ from ..text.encoder import default_encoder
 from ..text.parser import ParsedPrompt, WordInfo
 from ..trajectory import NOISE, TimelineSpec, check_frames, check_slider, noise_offsets, seed_track, slerp, slider_tracks
 
+
+
+LOOP_OVERLAP = 0.25         # of a loop's length: the rolled tail cross-faded into its first frames
 
 
 @dataclass
@@ -119,7 +123,8 @@ class FootageModel:
     def _roll(self, anchors, codes, text, seed: int, loop: bool, start=None) -> torch.Tensor:
         """Frame latents (T, L, g, g) in unit scale: the motion model rolled from the first anchor
         (each frame warps its own anchor, so keyed looks change as the motion goes on), noise
-        from the seed."""
+        from the seed. A loop rolls LOOP_OVERLAP of the length further and cross-fades that tail
+        into the first frames, so the last frame moves on into the first as one more step."""
         mot = self.module.motion
         T = len(anchors)
         cmap = mot.cond_map(text.expand(T, -1), codes.to(self.device))
@@ -127,16 +132,17 @@ class FootageModel:
         z = anchors[:1]
         state = mot.start(z, cmap[:1])
         out = [z[0]]
-        steps = T if loop else T - 1
-        for t in range(steps):
+        extra = max(1, int(T * LOOP_OVERLAP)) if loop and T > 1 else 0
+        for t in range(T - 1 + extra):
             nxt = (t + 1) % T
             eps = torch.randn((1, self.module.cfg.noise, *z.shape[2:]), generator=gen).to(self.device)
             z, state = mot.step(anchors[nxt:nxt + 1], z, state, eps * self.motion_temperature, cmap[t % T:t % T + 1])
             out.append(z[0])
         zs = torch.stack(out)
-        if loop:                           # close the loop: frame T (one past the end) equals frame 0
-            ramp = torch.linspace(0, 1, T + 1, device=zs.device)[:, None, None, None]
-            zs = (zs - ramp * (zs[-1] - zs[0])[None])[:T]
+        if extra:                          # frame t < extra: from the rolled frame T + t to frame t
+            w = (torch.arange(extra, device=zs.device, dtype=zs.dtype) / extra)[:, None, None, None]
+            head = (1 - w) * zs[T:T + extra] + w * zs[:extra]
+            zs = torch.cat([head, zs[extra:T]])
         return zs
 
     # ------------------------------------------------------------------ generation

@@ -13,6 +13,7 @@ class FootageConfig:
     text_dim: int = 384           # the caption's MiniLM embedding
     content: int = 32             # the clip's content code (the first-frame generator's latent)
     hidden: int = 32              # the motion model's ConvGRU state, channels per cell
+    flow_grid: int = 4            # control points per side of the motion model's displacement field
     noise: int = 4                # per-step motion noise, channels per cell
     cond: int = 16                # caption + content code, broadcast over the grid, channels
     beta: float = 2e-3            # KL weight (nats per latent element, against mean L1 per pixel)

@@ -32,13 +32,14 @@ class ConvGRUCell(nn.Module):
 
 def warp(z: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     """z (N, L, g, g) sampled at each cell displaced by flow (N, 2, g, g), in cells (x, y);
-    outside the grid the edge cells repeat."""
+    outside the grid the latent is mirrored (a pan that runs past the anchor's edge shows
+    mirrored content, not a smear of the edge cells)."""
     N, _, g, _ = z.shape
     ys, xs = torch.meshgrid(torch.arange(g, device=z.device, dtype=z.dtype),
                             torch.arange(g, device=z.device, dtype=z.dtype), indexing="ij")
     gx = (xs[None] + flow[:, 0]) * 2 / (g - 1) - 1
     gy = (ys[None] + flow[:, 1]) * 2 / (g - 1) - 1
-    return F.grid_sample(z, torch.stack([gx, gy], -1), mode="bilinear", padding_mode="border", align_corners=True)
+    return F.grid_sample(z, torch.stack([gx, gy], -1), mode="bilinear", padding_mode="reflection", align_corners=True)
 
 
 RESIDUAL = 0.25     # bound of the residual per element, in units of the latent's standard deviation:
@@ -80,8 +81,19 @@ class LatentMotion(nn.Module):
         (or, for keyframed looks, the current frame's)."""
         h, flow = state
         h = self.cell(torch.cat([z, eps, cmap], 1), h)
-        flow = flow + 0.5 * torch.tanh(self.flow(h))          # at most half a cell (2 px at 64 px) a step
+        flow = flow + self.smooth(0.5 * torch.tanh(self.flow(h)))   # at most half a cell (2 px at 64 px) a step
         return warp(anchor, flow) + RESIDUAL * torch.tanh(self.out(h)), (h, flow)
+
+    def smooth(self, field: torch.Tensor) -> torch.Tensor:
+        """A per-cell field averaged over blocks and spread back bilinearly: the displacement is
+        a smooth field of `flow_grid` x `flow_grid` control points, so neighbouring cells move
+        together and the accumulated field never folds (a per-cell field scrambled the anchor
+        into texture within 30-40 frames)."""
+        g, k = field.shape[-1], self.cfg.flow_grid
+        if k >= g:
+            return field
+        coarse = F.adaptive_avg_pool2d(field, k)
+        return F.interpolate(coarse, size=(g, g), mode="bilinear", align_corners=False)
 
     def infer_noise(self, z, z_next):
         mu, logvar = self.posterior(torch.cat([z, z_next], 1)).chunk(2, 1)

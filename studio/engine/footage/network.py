@@ -35,11 +35,19 @@ class FootageVAE(nn.Module):
         # generator and the motion model work on latents divided by it
         self.register_buffer("latent_scale", torch.ones(()))
 
+    def frame_parameters(self) -> list:
+        return list(self.encoder.parameters()) + list(self.decoder.parameters())
+
+    def latent_parameters(self) -> list:
+        return list(self.first.parameters()) + list(self.motion.parameters())
+
     def encode(self, frames: torch.Tensor) -> torch.Tensor:
         """(N, 3, H, W) -> the latent means (N, L, g, g)."""
         return self.encoder(frames)[0]
 
-    def pixel_losses(self, clip: torch.Tensor, gen: torch.Generator | None) -> dict:
+    def pixel_losses(self, clip: torch.Tensor, gen: torch.Generator | None, images: bool = False) -> dict:
+        """L1, edge L1 and KL on PIXEL_FRAMES random frames of each clip; with `images`, also the
+        frames and their reconstructions (out["images"] = (x, y), for the GAN's frame critic)."""
         N, T = clip.shape[:2]
         k = min(PIXEL_FRAMES, T)
         pick = torch.rand(N, T, generator=gen, device=clip.device).argsort(1)[:, :k]
@@ -47,7 +55,10 @@ class FootageVAE(nn.Module):
         mu, logvar = self.encoder(x)
         z = mu + torch.randn(mu.shape, generator=gen, device=x.device) * (0.5 * logvar).exp()
         y = self.decoder(z)
-        return {"l1": F.l1_loss(y, x), "edge": edge_l1(y, x), "kl": kl_free_bits(mu, logvar, self.cfg.free_bits)}
+        out = {"l1": F.l1_loss(y, x), "edge": edge_l1(y, x), "kl": kl_free_bits(mu, logvar, self.cfg.free_bits)}
+        if images:
+            out["images"] = (x, y)
+        return out
 
     def latent_losses(self, zs: torch.Tensor, text: torch.Tensor, gen: torch.Generator | None,
                       teacher: int = 1) -> dict:
@@ -60,10 +71,10 @@ class FootageVAE(nn.Module):
         motion, kl_noise = self.motion.rollout_loss(zs, self.motion.cond_map(text, code), gen, teacher)
         return {"first": first, "motion": motion, "kl_code": kl_code, "kl_noise": kl_noise}
 
-    def losses(self, clip, text, gen: torch.Generator | None = None) -> dict:
+    def losses(self, clip, text, gen: torch.Generator | None = None, images: bool = False) -> dict:
         """The whole objective for clips (N, T, 3, H, W) in [0, 1] and caption embeddings (N, text_dim)."""
         cfg = self.cfg
-        out = self.pixel_losses(clip, gen)
+        out = self.pixel_losses(clip, gen, images)
         with torch.no_grad():                   # encoding whole clips costs more than the pixel loss: a part
             part = clip[:LATENT_CLIPS, :LATENT_STEPS]
             N, T = part.shape[:2]

@@ -82,7 +82,7 @@ class FootageTrainer(Trainer):
             g = self.ddp("g_loss", clip, text, self.gen)
             self.optims["g"].zero_grad(set_to_none=True)
             g["loss"].backward()
-            torch.nn.utils.clip_grad_norm_(self.vae.parameters(), 5.0)
+            self._clip_gradients()
             self.optims["g"].step()
             return {"d_frame": float(d["d_frame"].detach()), "d_time": float(d["d_time"].detach()),
                     **{k: float(v.detach()) for k, v in g.items() if k != "loss"}}
@@ -90,9 +90,15 @@ class FootageTrainer(Trainer):
         opt = self.optims["vae"]
         opt.zero_grad(set_to_none=True)
         out["loss"].backward()
-        torch.nn.utils.clip_grad_norm_(self.model.parameters(), 5.0)
+        self._clip_gradients()
         opt.step()
         return {k: float(v.detach()) for k, v in out.items()}
+
+    def _clip_gradients(self):
+        """The frame VAE's gradient and the latent models' are clipped apart: a rollout's large
+        gradient never shrinks the frame VAE's step."""
+        for group in (self.vae.frame_parameters(), self.vae.latent_parameters()):
+            torch.nn.utils.clip_grad_norm_(group, 5.0)
 
     def shipped(self):
         """Only the generator ships: a footage GAN's model folder loads as a FootageVAE."""
@@ -129,7 +135,7 @@ class FootageTrainer(Trainer):
         length = LATENT_FRAMES if windows(src.folder, LATENT_FRAMES, src.stride, "train") else src.frames
         zs, texts = self._all_latents(length)
         m = self.vae
-        params = list(m.first.parameters()) + list(m.motion.parameters())
+        params = m.latent_parameters()
         opt = torch.optim.Adam(params, lr=self.cfg.lr * 0.5)
         g = torch.Generator(device=self.device).manual_seed(self.cfg.seed + 17)
         t0, k, loss = time.monotonic(), 0, 0.0

@@ -32,5 +32,7 @@ def build_from_card(card: dict):
         from ..footage.network import FootageVAE
         if card["family"] not in ("vae", "gan"):
             raise ValueError(f"no footage family {card['family']!r}")
-        return FootageVAE(FootageConfig(**card["config"]))      # a footage GAN ships its generator, this module
+        config = dict(card["config"])
+        config.setdefault("flow_grid", 1 << 30)   # models from before the smooth field moved each cell freely
+        return FootageVAE(FootageConfig(**config))      # a footage GAN ships its generator, this module
     return build(card["family"], config_from_dict(card["family"], card["config"]))
