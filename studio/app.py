@@ -71,7 +71,7 @@ class Screenshot:
         if self.code is None:
             self.code = 0
             if self.train:
-                from .ui.training_panel import demo_run
+                from .bench.training_demo import demo_run
                 demo_run(self.window, self.train, self.scratch, lambda: self._finish(0, ""))
                 return
             if self.lesson:
@@ -106,7 +106,7 @@ class Screenshot:
             print(f"screenshot saved to {self.path} ({img.width()}x{img.height()})", file=sys.stderr)
         t = self.window.timings
         print("timings: " + ", ".join(f"{k}={v:.0f}" for k, v in t.items()), file=sys.stderr)
-        self.window._saved = self.window.document_state()     # nothing to ask about on the way out
+        self.window.doc.mark_saved()                          # nothing to ask about on the way out
         self.window.close()
         self.app.exit(code)
 
@@ -147,7 +147,7 @@ def main(argv=None) -> int:
 
     from .ui.main_window import MainWindow
     from .ui.resources import stylesheet
-    from .worker import Engine
+    from .engine_client import EngineClient
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Latent Studio")
@@ -160,7 +160,7 @@ def main(argv=None) -> int:
         import tempfile
         scratch = tempfile.mkdtemp(prefix="latent-studio-")
         settings = QSettings(os.path.join(scratch, "settings.ini"), QSettings.Format.IniFormat)
-    engine = Engine(device=args.device, warm_encoder=not args.screenshot)
+    engine = EngineClient(device=args.device, warm_encoder=not args.screenshot)
     window = MainWindow(engine, settings, model=args.model, prompt=args.prompt, project=args.project, t0=T0)
     try:
         w, h = (int(x) for x in args.size.lower().split("x"))

@@ -23,13 +23,13 @@ def _sliders(items: list[str]) -> dict:
                 raise ValueError
             out[name.strip()] = float(value)
         except ValueError:
-            from .engine.errors import StudioError
+            from .basics.errors import StudioError
             raise StudioError(f"--set expects NAME=NUMBER, not {item!r}") from None
     return out
 
 
 def _positive(name: str, value: int | None):
-    from .engine.errors import StudioError
+    from .basics.errors import StudioError
     if value is not None and value < 1:
         raise StudioError(f"{name} must be a positive number, not {value}")
 
@@ -52,7 +52,7 @@ def _write(model, plan, out: Path, fps: int, args) -> str:
     they were sized, for the one-line report."""
     from .media.overlay import text_overlay
     from .media.writer import ExportSettings, write_clip
-    from .rendering import ExportFrames
+    from .project_frames import ExportFrames
     settings = ExportSettings(size=args.size, fit=args.fit, scaling=args.scaling, fps=fps)
     frames = ExportFrames(model, plan, settings)
     write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps))
@@ -79,18 +79,13 @@ def cmd_generate(args) -> int:
 
 
 def cmd_animate(args) -> int:
-    import cv2
+    from .basics.images import read_image
     from .engine import load_model
-    from .engine.errors import StudioError
     _positive("--frames", args.frames)
     out = _prepare_out(args.out)
-    if not Path(args.image).is_file():
-        raise StudioError(f"no such image: {args.image}")
-    img = cv2.imread(args.image, cv2.IMREAD_COLOR)
-    if img is None:
-        raise StudioError(f"{args.image} is not an image that can be read (PNG, JPEG, BMP, WebP, TIFF)")
+    still = read_image(args.image)
     m = load_model(args.model, args.device)
-    plan = m.plan_animation(cv2.cvtColor(img, cv2.COLOR_BGR2RGB), args.prompt or "", args.seed, args.frames,
+    plan = m.plan_animation(still, args.prompt or "", args.seed, args.frames,
                             _sliders(args.set))
     _warn_unknown(plan.parsed)
     size = _write(m, plan, out, args.fps or m.fps, args)
@@ -99,7 +94,7 @@ def cmd_animate(args) -> int:
 
 
 def cmd_models(args) -> int:
-    from .engine.errors import StudioError
+    from .basics.errors import StudioError
     from .engine.modelio import installed_models, model_roots, read_card, resolve, user_models_dir
     names = installed_models()
     if not names:
@@ -165,7 +160,7 @@ def cmd_export(args) -> int:
     from .engine import load_model
     from .project import Project
     out = _prepare_out(args.out)
-    from .rendering import plan_project
+    from .project_frames import plan_project
     proj = Project.load(args.project)
     m = load_model(proj.model, args.device)
     plan = plan_project(m, proj)
@@ -184,7 +179,7 @@ def cmd_lesson(args) -> int:
     _positive("--fps", args.fps)
     model, fps = args.model, args.fps
     if args.script.lower().endswith(".lstudio"):
-        from .engine.errors import StudioError
+        from .basics.errors import StudioError
         from .project import Project
         proj = Project.load(args.script)
         lesson, model, fps = proj.lesson, model or proj.model, fps or proj.fps
@@ -221,8 +216,8 @@ def cmd_bench(args) -> int:
     from .engine.bench import run_bench
     figures = run_bench(args.model, threads=args.threads)
     if args.worker:
-        from .worker_bench import run_worker_bench      # the one bench that runs the Qt engine thread
-        figures.update(run_worker_bench(args.model))
+        from .bench.worker_latency import run_worker_bench     # Qt: the one command that runs the engine thread
+        figures.update(run_worker_bench(args.model))            # (in this process: its figures depend on it)
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
@@ -233,11 +228,11 @@ def cmd_bench(args) -> int:
 
 def _soak(args) -> int:
     """`bench --soak`: the real window offscreen through scripted work (Qt is imported only here)."""
-    from .ui.soak import run_soak
+    from .bench.soak import run_soak
     log = None if args.json else (lambda line: print(line, file=sys.stderr, flush=True))
     minutes = 5.0 if args.minutes is None else args.minutes
     if minutes <= 0:
-        from .engine.errors import StudioError
+        from .basics.errors import StudioError
         raise StudioError(f"--minutes must be above 0, not {minutes:g}")
     figures = run_soak(minutes, model=args.model, log=log)
     if args.json:
@@ -345,7 +340,7 @@ COMMANDS = {"generate": cmd_generate, "animate": cmd_animate, "models": cmd_mode
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    from .engine.errors import StudioError
+    from .basics.errors import StudioError
     from .media.writer import Cancelled
     try:
         import torch

@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .engine.errors import StudioError
-from .userfile import read_bytes
-from .engine.trajectory import Key, TimelineSpec, check_slider
+from .basics.errors import StudioError
+from .basics.export_sizes import FITS, FORMATS, SCALINGS, SIZES
+from .basics.files import read_bytes, save_text
+from .engine.trajectory import TimelineSpec, check_slider
 from .lesson.script import Lesson, Shot
 
 FORMAT = "latent-studio-project"
@@ -26,10 +26,7 @@ READS = (1, 2)
 SUFFIX = ".lstudio"
 MAX_FRAMES = 4096
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
-EXPORT_FORMATS = ("mp4", "webm", "gif", "png")
-EXPORT_SIZES = ("native", "256", "512", "720p", "1080p")
-EXPORT_FITS = ("letterbox", "crop")
-EXPORT_SCALINGS = ("native", "pixel", "smooth")
+EXPORT_FORMATS, EXPORT_SIZES, EXPORT_FITS, EXPORT_SCALINGS = FORMATS, tuple(SIZES), FITS, SCALINGS
 MAX_SECONDS = 86400.0        # a keyframe time or a lesson shot's length beyond a day is a malformed file
 
 
@@ -71,8 +68,8 @@ class Project:
 
     def timeline(self) -> TimelineSpec:
         """What the engine renders: base sliders, keys, loop and the noise loop, at the project's fps."""
-        keys = [Key(k.time, dict(k.sliders), k.easing, k.seed) for k in self.keyframes]
-        return TimelineSpec(self.frames, self.fps, dict(self.sliders), keys, self.loop, self.seed, self.noise_period)
+        return TimelineSpec.of(self.frames, self.fps, self.sliders, self.keyframes, self.loop, self.seed,
+                               self.noise_period)
 
     # ------------------------------------------------------------------ dict form
     def to_dict(self) -> dict:
@@ -111,29 +108,7 @@ class Project:
     # ------------------------------------------------------------------ files
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the project atomically: a temporary file beside the target, then a rename."""
-        path = Path(path)
-        parent = path.parent if str(path.parent) else Path(".")
-        if not parent.is_dir():
-            raise StudioError(f"cannot save {path}: the folder {parent} does not exist")
-        text = json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=parent)
-        except OSError as e:
-            raise StudioError(f"cannot save {path}: {e.strerror or e}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-                f.flush()
-                os.fsync(f.fileno())
-            os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; a project is an ordinary file
-            os.replace(tmp, path)
-        except OSError as e:
-            Path(tmp).unlink(missing_ok=True)
-            raise StudioError(f"cannot save {path}: {e.strerror or e}") from None
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return save_text(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", fsync=True)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Project":
@@ -151,12 +126,6 @@ class Project:
             return cls.from_dict(doc)
         except _Invalid as e:
             raise StudioError(f"{path} is not a valid project: {e}") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 # ---------------------------------------------------------------------- field checks

@@ -65,7 +65,7 @@ class ExportRequest:
 
 
 @dataclass(frozen=True)
-class SharpRequest:
+class NativeFramesRequest:
     """Frames of the clip on screen, drawn natively at the preview's size (crisp edges)."""
     key: tuple                              # RenderRequest.key() of the clip they belong to
     indices: tuple                          # in the order wanted (the playhead's first)

@@ -15,7 +15,8 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-TRAIN_DIR, LOG_NAME = "train", "log.jsonl"
+from .basics.train_folder import LOG as LOG_NAME, SAMPLES, WORK as TRAIN_DIR, asked, log_path, request  # noqa: F401
+
 NOT_LOSSES = {"step", "seconds", "world_size", "sample", "checkpoint"}
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -77,8 +78,16 @@ def environment(base: dict | None = None) -> dict:
     return env
 
 
-def log_path(out: str | Path) -> Path:
-    return Path(out) / TRAIN_DIR / LOG_NAME
+def user_models_root() -> Path:
+    """Where the user's own models (and the runs that make them) live."""
+    from .engine.modelio import user_models_dir
+    return user_models_dir()
+
+
+def model_roots() -> list[Path]:
+    """Every folder models are found in (shipped and the user's)."""
+    from .engine.modelio import model_roots as roots
+    return roots()
 
 
 class LogReader:
@@ -139,7 +148,7 @@ class FolderReport:
 def check_folder(folder: str | Path, frames: int = 16, resolution: int = 64) -> FolderReport:
     """Which videos of `folder` a run would train on and which it skips, with the reason: the
     same reading and the same length rule as training itself."""
-    from .engine.errors import StudioError
+    from .basics.errors import StudioError
     from .engine.train import clip_span
     from .engine.footage.reading import VIDEO_SUFFIXES, read_folder
     folder = Path(folder)

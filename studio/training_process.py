@@ -11,7 +11,7 @@ waits for it, and writes how it ended into `DIR/train/job.json`.
 the supervisor's and the trainer's process ids, and at the end `exit` (the trainer's exit status,
 negative for a signal) and `ended`. Any window reads it: `find_running` lists the runs still in
 progress under a models folder, so a window started later re-attaches to them; pausing and
-stopping go through the run's control file (`engine.train.request`), as for any run.
+stopping go through the run's control file (`training_job.request`), as for any run.
 """
 from __future__ import annotations
 
@@ -24,17 +24,16 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from .basics.files import write_text
+from .basics.train_folder import OUTPUT, STATUS
 from .training_job import ROOT, TRAIN_DIR, JobSpec, command, environment, log_path
 
-STATUS, OUTPUT = "job.json", "output.log"
 MODULE = "studio.training_process"
 STARTING_S = 30.0              # a job.json without pids yet: the supervisor is starting (or failed to)
 
 
 def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    write_text(path, json.dumps(data, indent=1))
 
 
 def read_status(work: str | Path) -> dict:

@@ -15,7 +15,7 @@ from studio.cli import main
 from studio.engine.analyze import read_clip
 from studio.lesson import parse_script, render_lesson
 from studio.lesson.narration import find_engine
-from studio.lesson.render import TITLE_BACKGROUND
+from studio.lesson.video import TITLE_BACKGROUND
 from studio.media.writer import Cancelled, ExportSettings
 
 FFPROBE = shutil.which("ffprobe")
@@ -190,9 +190,9 @@ def test_cancel_and_failure_leave_nothing_behind(tmp_path, monkeypatch):
         render_lesson(lesson, tmp_path / "c.mp4", settings=ExportSettings(size="native", fps=8), cancelled=cancel)
     assert list(tmp_path.iterdir()) == []
     (tmp_path / "c.srt").write_text("old")                      # an earlier sidecar is kept on failure
-    import studio.lesson.render as render
+    import studio.lesson.video as render
     monkeypatch.setitem(render.VIDEO_FORMATS, ".mp4", ("no-such-codec", []))
-    from studio.engine.errors import StudioError
+    from studio.basics.errors import StudioError
     with pytest.raises(StudioError, match="ffmpeg could not write the lesson"):
         render_lesson(lesson, tmp_path / "c.mp4", settings=ExportSettings(size="native", fps=8))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.srt"] and (tmp_path / "c.srt").read_text() == "old"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from studio.cli import main
-from studio.engine.errors import StudioError
+from studio.basics.errors import StudioError
 from studio.lesson.script import Lesson, Shot, format_script, parse_script, script_seed
 from studio.project import Keyframe, Project
 

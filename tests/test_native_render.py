@@ -12,7 +12,7 @@ import pytest
 from studio.engine import load_model
 from studio.media.writer import ExportSettings, write_clip
 from studio.project import Keyframe, Project
-from studio.rendering import ExportFrames, native_side, plan_project
+from studio.project_frames import ExportFrames, native_side, plan_project
 
 ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ["a large red circle still on a white background", "a big blue square still on a black background",
@@ -117,7 +117,7 @@ def test_export_frames_are_drawn_a_chunk_at_a_time_and_written(vae, tmp_path, mo
 
 
 def test_writer_checks_frames_drawn_as_written(tmp_path):
-    from studio.engine.errors import StudioError
+    from studio.basics.errors import StudioError
     with pytest.raises(StudioError, match="uint8"):
         write_clip([np.zeros((8, 8, 3), np.float32)], tmp_path / "x.npy")
     assert not list(tmp_path.iterdir())

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from studio.engine.errors import StudioError
+from studio.basics.errors import StudioError
 from studio.project import VERSION, ExportOptions, Keyframe, Project
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from studio.engine.errors import StudioError
+from studio.basics.errors import StudioError
 from studio.engine.trajectory import EASINGS
 from studio.lesson.script import Lesson, Shot
 from studio.project import (EXPORT_FITS, EXPORT_FORMATS, EXPORT_SCALINGS, EXPORT_SIZES, MAX_FRAMES, ExportOptions,

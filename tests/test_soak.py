@@ -4,7 +4,7 @@ A few seconds only, to prove the driver works on the tiny models; the soak itsel
 and is not a timed test."""
 from __future__ import annotations
 
-from studio.ui.soak import Soak
+from studio.bench.soak import Soak
 
 WORK = ("render", "scrub", "drag", "play", "key")
 

@@ -9,7 +9,7 @@ import pytest
 
 from studio.engine import StudioError, load_model
 from studio.project import Keyframe, Project
-from studio.rendering import render_project
+from studio.project_frames import render_project
 
 BLACK = "on a black background"
 
@@ -158,7 +158,7 @@ def test_preview_cli_and_api_agree_bit_for_bit(vae, tmp_path):
                         "--device", "cpu"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert np.array_equal(np.load(tmp_path / "k.npy"), api)
-    from studio.rendering import plan_project
+    from studio.project_frames import plan_project
     plan = plan_project(vae, p)
     order = list(range(30, 48)) + list(range(30))          # the preview's order: the visible frame first, in chunks
     out = np.zeros_like(api)

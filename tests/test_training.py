@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from studio.engine import load_model
-from studio.engine.errors import StudioError
+from studio.basics.errors import StudioError
 from studio.engine.train import TrainConfig, Trainer
 
 

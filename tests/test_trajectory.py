@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from studio.engine.errors import StudioError
+from studio.basics.errors import StudioError
 from studio.engine.trajectory import (Key, TimelineSpec, check_slider, ease, noise_offsets, seed_track, slerp,
                                       slider_tracks)
 

@@ -110,9 +110,9 @@ def test_text_encoder_message_ends_when_loaded(window, qtbot):
     worker = win.engine.worker
     said = []
     win.engine.status.connect(said.append)
-    worker.status.emit("Loading the text encoder…")              # what _warm_text_encoder says, then ""
+    worker.event.emit("status", 0, ("Loading the text encoder…",))    # what _warm_text_encoder says, then ""
     qtbot.waitUntil(lambda: win.message.text() == "Loading the text encoder…", timeout=2000)
-    worker.status.emit("")
+    worker.event.emit("status", 0, ("",))
     qtbot.waitUntil(lambda: said[-1:] == [""], timeout=2000)
     assert "text encoder" not in win.message.text() and not win.spinner.busy
     assert win.message.text().startswith("Rendered")             # what it covered comes back

@@ -84,7 +84,7 @@ def test_native_is_the_default_and_matches_the_api(window, qtbot, tmp_path):
     import cv2
     import numpy as np
 
-    from studio.rendering import plan_project
+    from studio.project_frames import plan_project
     win = window
     dlg = win.open_export_dialog()
     assert dlg.settings()["scaling"] == "native"

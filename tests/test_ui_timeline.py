@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from studio.rendering import render_project
+from studio.project_frames import render_project
 
 from test_ui_window import make_window
 

@@ -8,7 +8,7 @@ import pytest
 from test_ui_window import make_window
 
 from studio import training_job as job
-from studio.ui.training_demo import StallMeter
+from studio.bench.training_demo import StallMeter
 
 
 @pytest.fixture()

@@ -6,14 +6,14 @@ import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
 
 from studio.ui.main_window import MainWindow
-from studio.worker import Engine
+from studio.engine_client import EngineClient
 
 PROMPT = "a small blue circle bouncing on a black background"
 
 
 def make_window(qtbot, tmp_path, model="tiny-vae", prompt="", wait=True, size=(1280, 800), **kw) -> MainWindow:
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    engine = Engine(device="cpu", warm_encoder=False)
+    engine = EngineClient(device="cpu", warm_encoder=False)
     win = MainWindow(engine, settings, model=model, prompt=prompt, **kw)
     win.ask_unsaved = lambda: "discard"           # never block a test on a question
     qtbot.addWidget(win)
@@ -306,7 +306,7 @@ def test_project_given_at_launch(models_env, qtbot, tmp_path):
 
 def test_an_edit_made_while_the_model_loads_is_not_lost(models_env, qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(Engine(device="cpu", warm_encoder=False), settings, model="tiny-vae", prompt="")
+    win = MainWindow(EngineClient(device="cpu", warm_encoder=False), settings, model="tiny-vae", prompt="")
     win.ask_unsaved = lambda: "discard"
     qtbot.addWidget(win)
     qtbot.keyClicks(win.prompt.editor, "a blue square")              # before the engine is even up

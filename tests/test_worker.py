@@ -2,14 +2,15 @@
 import numpy as np
 import pytest
 
-from studio.worker import Engine, ExportRequest, RenderRequest
+from studio.engine_client import EngineClient
+from studio.requests import ExportRequest, RenderRequest
 
 PROMPT = "a large red star moving right on a sunset background"
 
 
 @pytest.fixture()
 def engine(models_env, qtbot):
-    eng = Engine(device="cpu", warm_encoder=False)
+    eng = EngineClient(device="cpu", warm_encoder=False)
     with qtbot.waitSignal(eng.ready, timeout=30000) as ready:
         eng.start()
     assert {"tiny-vae", "tiny-gan"} <= set(ready.args[1])
@@ -132,7 +133,7 @@ def test_cancel_render_stops_it_and_the_next_one_runs(engine, qtbot):
 
 def test_a_keyframed_project_previews_as_it_exports(engine, qtbot):
     from studio.project import Keyframe, Project
-    from studio.rendering import render_project
+    from studio.project_frames import render_project
     p = Project(model="tiny-vae", prompt=PROMPT, seed=4, frames=40, fps=8, loop=True, sliders={"noise": 0.7},
                 keyframes=[Keyframe(0.0, {"size": -1.0}, "ease-out", seed=4), Keyframe(2.5, {"size": 1.2}, "hold", seed=8)])
     got = Collector(engine)
@@ -159,21 +160,21 @@ def test_a_scrub_during_a_render_keeps_the_plan_and_draws_the_new_frame_first(en
     assert not set(new) & set(kept) and sorted(kept + new) == list(range(600))   # nothing is drawn twice
 
 
-def test_sharp_frames_come_after_the_clip_and_yield_to_a_new_render(engine, qtbot):
+def test_native_frames_come_after_the_clip_and_yield_to_a_new_render(engine, qtbot):
     first = RenderRequest.make(PROMPT, 3, 200, {})
     with qtbot.waitSignal(engine.clipFinished, timeout=30000):
         engine.render(first)
-    sharp = []
-    engine.sharpReady.connect(lambda key, idx, f: sharp.append((key, list(idx), f.shape)))
-    engine.sharpen(first.key(), range(200), 600)
-    engine.sharpen(("another clip",), range(5), 600)              # a newer request replaces it: nothing drawn
+    native = []
+    engine.nativeFramesReady.connect(lambda key, idx, f: native.append((key, list(idx), f.shape)))
+    engine.draw_native(first.key(), range(200), 600)
+    engine.draw_native(("another clip",), range(5), 600)              # a newer request replaces it: nothing drawn
     qtbot.wait(300)
-    assert sharp == []
-    engine.sharpen(first.key(), range(200), 600)
-    qtbot.waitUntil(lambda: len(sharp) > 0, timeout=10000)
-    assert sharp[0][0] == first.key() and sharp[0][1][0] == 0 and sharp[0][2][1:] == (600, 600, 3)
-    with qtbot.waitSignal(engine.clipFinished, timeout=30000):        # a render stops the sharp job at once
+    assert native == []
+    engine.draw_native(first.key(), range(200), 600)
+    qtbot.waitUntil(lambda: len(native) > 0, timeout=10000)
+    assert native[0][0] == first.key() and native[0][1][0] == 0 and native[0][2][1:] == (600, 600, 3)
+    with qtbot.waitSignal(engine.clipFinished, timeout=30000):        # a render stops the native job at once
         engine.render(RenderRequest.make(PROMPT, 4, 16, {}))
-    drawn = sum(len(idx) for _, idx, _ in sharp)
+    drawn = sum(len(idx) for _, idx, _ in native)
     qtbot.wait(300)
-    assert drawn < 200 and sum(len(idx) for _, idx, _ in sharp) == drawn     # ... and it does not come back
+    assert drawn < 200 and sum(len(idx) for _, idx, _ in native) == drawn     # ... and it does not come back

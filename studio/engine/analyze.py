@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 
 from .world.attributes import BACKGROUNDS, COLORS, SIZES
-from .world.render import RES, background
+from .world.painter import RES, background
 
 _BG = {name: background(name)[:, 0, :] * 255 for name in BACKGROUNDS}      # row profiles (H, 3)
 _PALETTE = np.array(list(COLORS.values()), np.float32)

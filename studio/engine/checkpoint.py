@@ -8,12 +8,13 @@ moment leaves the previous checkpoint whole. Older runs wrote the JSON part besi
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import torch
 from safetensors import safe_open
 from safetensors.torch import load_file, save_file
+
+from ..basics.files import atomic_path
 
 WEIGHTS = "checkpoint.safetensors"
 LEGACY_META = "checkpoint.json"
@@ -48,9 +49,8 @@ def save(folder: Path, module: torch.nn.Module, optims: dict, info: dict) -> Non
         t, m = _flatten_optim(opt, f"optim_{name}")
         tensors.update(t)
         meta["optims"][name] = m
-    tmp = folder / (WEIGHTS + ".tmp")
-    save_file(tensors, str(tmp), metadata={META_KEY: json.dumps(meta)})
-    os.replace(tmp, folder / WEIGHTS)
+    with atomic_path(folder / WEIGHTS) as tmp:
+        save_file(tensors, str(tmp), metadata={META_KEY: json.dumps(meta)})
     (folder / LEGACY_META).unlink(missing_ok=True)      # the metadata above supersedes it
 
 

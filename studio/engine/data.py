@@ -13,7 +13,7 @@ from .text.parser import PromptParser
 from functools import lru_cache
 
 from .world.attributes import COLORS, GROUPS
-from .world.render import RES, background, object_alpha, trajectory
+from .world.painter import RES, background, object_alpha, trajectory
 from .world.sampler import random_attributes
 from .world.sampler import sample
 

@@ -1,6 +1,6 @@
 import torch
 
-from .errors import StudioError
+from ..basics.errors import StudioError
 
 
 def pick_device(name: str = "auto") -> torch.device:

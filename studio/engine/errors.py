@@ -1,2 +1,1 @@
-class StudioError(Exception):
-    """A user-facing problem: the message is one clear sentence, shown without a traceback."""
+from ..basics.errors import StudioError  # noqa: F401  (its home is studio.basics.errors; kept for the footage package)

@@ -21,7 +21,7 @@ from .analyze import read_clip
 from .world.attributes import GROUPS, Attributes, is_held_out, is_valid
 from .world.captions import caption
 from .world.paraphrases import paraphrase
-from .world.render import render_clip
+from .world.painter import render_clip
 
 BIG = ("medium", "large")
 SCORED = ("color", "shape", "size", "motion", "speed", "background")

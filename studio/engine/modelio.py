@@ -12,7 +12,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from .errors import StudioError
+from ..basics.errors import StudioError
+from ..basics.files import atomic_paths, write_text
 from .models.registry import FAMILIES, build_from_card, config_to_dict
 
 FORMAT = "latent-studio-model"
@@ -133,17 +134,13 @@ def save_model(folder: Path, module, card: dict) -> None:
     state = {k: v.detach().cpu().contiguous() for k, v in module.state_dict().items() if _shipped(module.family, k)}
     full = {"format": FORMAT, "version": FORMAT_VERSION, "family": module.family,
             "config": config_to_dict(module.cfg), **card}
-    tmp_w, tmp_c = folder / (WEIGHTS + ".tmp"), folder / (CARD + ".tmp")
-    save_file(state, str(tmp_w))
-    tmp_c.write_text(json.dumps(full, indent=2, sort_keys=False), encoding="utf-8")
-    os.replace(tmp_w, folder / WEIGHTS)
-    os.replace(tmp_c, folder / CARD)
+    with atomic_paths(folder / WEIGHTS, folder / CARD) as (tmp_w, tmp_c):
+        save_file(state, str(tmp_w))
+        tmp_c.write_text(json.dumps(full, indent=2, sort_keys=False), encoding="utf-8")
 
 
 def update_card(folder: Path, **fields) -> dict:
     card = read_card(Path(folder))
     card.update(fields)
-    tmp = Path(folder) / (CARD + ".tmp")
-    tmp.write_text(json.dumps(card, indent=2), encoding="utf-8")
-    os.replace(tmp, Path(folder) / CARD)
+    write_text(Path(folder) / CARD, json.dumps(card, indent=2))
     return card

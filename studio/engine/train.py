@@ -30,7 +30,9 @@ from tqdm import tqdm
 from . import checkpoint, distributed
 from .data import Prefetch, ShapesBatches
 from .device import describe, pick_device
-from .errors import StudioError
+from ..basics.errors import StudioError
+from ..basics.files import atomic_path
+from ..basics.train_folder import CONTROL, LOG, SAMPLES, asked, request, work_dir  # noqa: F401 (request: its home before)
 from .modelio import load_module, save_model
 from .models.gan import GANConfig, VideoGAN
 from .models.layered import DecoderConfig
@@ -60,26 +62,11 @@ class TrainConfig:
     decoder: dict = field(default_factory=dict)
 
 
-LOG, CONTROL, SAMPLES = "log.jsonl", "control", "samples"
 GO, FINISH, PAUSE = 0, 1, 2            # what a step ends with; the largest any worker asks for wins
 
 
-def request(out: str | Path, what: str) -> None:
-    """Asks the run training into `out` to "pause" (checkpoint, then exit) or "stop" (finish now)."""
-    if what not in ("pause", "stop"):
-        raise ValueError(what)
-    work = Path(out) / "train"
-    work.mkdir(parents=True, exist_ok=True)
-    tmp = work / (CONTROL + ".tmp")
-    tmp.write_text(what, encoding="utf-8")
-    os.replace(tmp, work / CONTROL)
-
-
 def _requested(work: Path) -> int:
-    try:
-        text = (work / CONTROL).read_text(encoding="utf-8").strip()
-    except OSError:
-        return GO
+    text = asked(work)
     return PAUSE if text == "pause" else FINISH if text == "stop" else GO
 
 
@@ -149,7 +136,7 @@ class Trainer:
         self.ctx = ctx or distributed.Context(device=pick_device(cfg.device))
         self.log = log if self.ctx.main else (lambda *_: None)
         self.out = Path(cfg.out)
-        self.work = self.out / "train"
+        self.work = work_dir(self.out)
         self.device = self.ctx.device
         torch.manual_seed(cfg.seed)
         np.random.seed(cfg.seed)
@@ -330,9 +317,8 @@ class Trainer:
         grid = grid.reshape(n * grid.shape[1], -1, 3)
         (self.work / SAMPLES).mkdir(parents=True, exist_ok=True)
         name = f"{SAMPLES}/step_{self.step:06d}.png"
-        tmp = self.work / (name + ".tmp.png")
-        cv2.imwrite(str(tmp), grid[..., ::-1])
-        os.replace(tmp, self.work / name)                  # a reader never sees half a PNG
+        with atomic_path(self.work / name, suffix=".png") as tmp:    # a reader never sees half a PNG
+            cv2.imwrite(str(tmp), grid[..., ::-1])
         return name
 
     def _wants(self, stop) -> int:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .errors import StudioError
+from ..basics.errors import StudioError
 
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
 NOISE = "noise"                 # the pseudo-direction whose value is the noise loop's radius
@@ -48,6 +48,14 @@ class TimelineSpec:
     loop: bool = False
     seed: int = 0                                 # the content seed where no key names one
     noise_period: float = 2.0                     # seconds per turn of the noise loop
+
+    @classmethod
+    def of(cls, frames: int, fps: int, sliders: dict, keyframes, loop: bool = False, seed: int = 0,
+           noise_period: float = 2.0) -> "TimelineSpec":
+        """The timeline of a clip from its document fields; `keyframes`: anything with time, sliders,
+        easing and seed (a project's or a lesson shot's keys)."""
+        keys = [Key(k.time, dict(k.sliders), k.easing, k.seed) for k in keyframes]
+        return cls(frames, fps, dict(sliders), keys, loop, seed, noise_period)
 
     @property
     def animated(self) -> bool:

@@ -18,7 +18,7 @@ import torch
 
 from .conditioning import attribute_vector, fill_open
 from .device import pick_device
-from .errors import StudioError
+from ..basics.errors import StudioError
 from .modelio import load_module
 from .motion_path import TRAIN_FRAMES, long_path
 from .text.encoder import default_encoder

@@ -5,7 +5,7 @@
     render_lesson(lesson, "colours.mp4", burn_in=True)     # + colours.srt, colours.vtt
 
 `script` parses and validates the text format, `subtitles` writes SRT/WebVTT and chapter
-metadata, `narration` speaks the captions with espeak-ng, `render` draws the shots and muxes.
+metadata, `narration` speaks the captions with espeak-ng, `video` draws the shots and muxes.
 """
 from .script import Lesson, Shot, format_script, parse_script, read_script, script_seed
 
@@ -13,6 +13,6 @@ __all__ = ["Lesson", "Shot", "format_script", "parse_script", "read_script", "sc
 
 
 def render_lesson(*args, **kwargs):
-    """See studio.lesson.render.render_lesson (imported lazily: it pulls in the engine)."""
-    from .render import render_lesson as _render
+    """See studio.lesson.video.render_lesson (imported lazily: it pulls in the engine)."""
+    from .video import render_lesson as _render
     return _render(*args, **kwargs)

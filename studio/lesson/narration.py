@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..engine.errors import StudioError
+from ..basics.errors import StudioError
 
 INSTALL = ("--narrate needs the espeak-ng speech engine, which is not installed; install it with "
            "`sudo apt-get install espeak-ng` (Debian/Ubuntu) and try again")

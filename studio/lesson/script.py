@@ -19,8 +19,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..engine.errors import StudioError
-from ..userfile import read_bytes
+from ..basics.errors import StudioError
+from ..basics.files import read_bytes, save_text
 
 MAX_FRAMES = 4096                      # the same limit as a clip (engine and project file)
 FORMAT_HINT = "write a shot as `seconds | prompt | caption`"
@@ -150,19 +150,4 @@ def format_script(lesson: Lesson) -> str:
 
 def save_script(lesson: Lesson, path: str | Path) -> Path:
     """Writes the lesson's script atomically (a temporary file beside it, then a rename)."""
-    import os
-    import tempfile
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(format_script(lesson))
-        from ..media.writer import _umask
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except OSError as e:
-        if "tmp" in locals():
-            Path(tmp).unlink(missing_ok=True)
-        raise StudioError(f"cannot save {path}: {e.strerror or e}") from None
-    return path
+    return save_text(path, format_script(lesson))

@@ -6,21 +6,19 @@ only when everything is written. A cancel or an error leaves no partial file beh
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from ..engine.errors import StudioError
+from ..basics.errors import StudioError
+from ..basics.export_sizes import SIZES
+from ..basics.files import atomic_path
 
 VIDEO_FORMATS = {".mp4": ("libx264", ["-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium"]),
                  ".webm": ("libvpx-vp9", ["-pix_fmt", "yuv420p", "-b:v", "0", "-crf", "30", "-deadline", "good"])}
 SUFFIXES = (".mp4", ".webm", ".gif", ".npy")
-SCALINGS = ("native", "smooth", "pixel")
-SIZES = {"native": None, "256": (256, 256), "512": (512, 512), "720p": (1280, 720), "1080p": (1920, 1080)}
 
 
 class Cancelled(Exception):
@@ -79,7 +77,7 @@ def resize_frame(frame: np.ndarray, settings: ExportSettings) -> np.ndarray:
 def write_clip(frames: np.ndarray, path: str | os.PathLike, settings: ExportSettings | None = None,
                progress=None, cancelled=lambda: False, overlay=None) -> Path:
     """frames: uint8 (T, H, W, 3) RGB, or frames drawn as they are written (anything with len() whose
-    iteration gives such frames: `studio.rendering.ExportFrames`). progress(done, total) is called
+    iteration gives such frames: `studio.project_frames.ExportFrames`). progress(done, total) is called
     per frame; cancelled() may stop it.
     overlay(frame, index) -> frame draws titles or captions on the resized frame."""
     try:
@@ -120,28 +118,18 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
             if progress:
                 progress(i + 1, total)
 
-    parent = path.parent if str(path.parent) else Path(".")
     if kind == "dir":
-        tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".partial", dir=parent))
-        try:
+        with atomic_path(path, folder=True) as tmp:
             for i, f in enumerate(frames_out()):
                 if not cv2.imwrite(str(tmp / f"frame_{i:05d}.png"), f[..., ::-1]):
-                    raise StudioError(f"could not write PNG frames into {parent}")
+                    raise StudioError(f"could not write PNG frames into {tmp.parent}")
             if path.exists():
                 path.rmdir()
-            os.chmod(tmp, 0o777 & ~_umask())
-            os.replace(tmp, path)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return path
-    fd, tmpname = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=f".partial{kind}", dir=parent)
-    os.close(fd)
-    tmp = Path(tmpname)
-    try:
+    # the temporary name keeps the suffix: np.save keeps a name ending in .npy, ffmpeg picks the format by it
+    with atomic_path(path, prefix=f".{path.stem}.", suffix=f".partial{kind}") as tmp:
         if kind == ".npy":
             np.save(tmp, np.stack(list(frames_out())), allow_pickle=False)
-            # np.save keeps the name as given when it ends in .npy
         elif kind == ".gif":
             from PIL import Image
             imgs = [Image.fromarray(f) for f in frames_out()]
@@ -163,15 +151,4 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
                     writer.send(f)
             finally:
                 writer.close()
-        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp makes 0600; a finished file gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -156,7 +156,7 @@ class Autosave(QObject):
 
     def recover(self, path: Path, project_path: str | None = None) -> bool:
         """Opens the copy as an unsaved document (it keeps the project file it belonged to)."""
-        from studio.engine.errors import StudioError
+        from studio.basics.errors import StudioError
         from studio.project import Project
         w = self.window
         try:
@@ -165,10 +165,10 @@ class Autosave(QObject):
             w._error("open", f"the autosaved work could not be recovered: {e}")
             return False
         w.project_path = project_path or None
-        w._apply_project(project)
+        w.files.apply_project(project)
         # the document stays unsaved, also once its model has loaded (no first-load defaults either)
         w._first_load = w._clean_after_load = False
-        w._saved = {"recovered": True}
+        w.doc.mark_unsaved()
         w._update_title()
         w._say("Recovered the autosaved work; save it to keep it")
         self.tick()                                     # this session's copy holds it from now on

@@ -12,12 +12,13 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
-from ..worker import Engine, ExportRequest, RenderRequest
+from ..basics.export_sizes import SIZES as EXPORT_SIZES, size_label
+from ..engine_client import EngineClient
+from ..requests import ExportRequest, RenderRequest
 
 FORMATS = {"mp4": ("MP4 (H.264, yuv420p)", ".mp4"), "webm": ("WebM (VP9)", ".webm"),
            "gif": ("GIF (looping)", ".gif"), "png": ("PNG sequence (a folder)", "")}
-SIZES = {"native": "Native (model resolution)", "256": "256 × 256", "512": "512 × 512",
-         "720p": "720p (1280 × 720)", "1080p": "1080p (1920 × 1080)"}
+SIZES = {name: size_label(name) for name in EXPORT_SIZES}     # the menu's labels, from the one table
 
 
 def slug(text: str, fallback: str = "clip") -> str:
@@ -29,7 +30,7 @@ class ExportDialog(QDialog):
     exported = Signal(str)                # path written
     options = Signal(dict)                # the settings used, for the project document
 
-    def __init__(self, engine: Engine, request: RenderRequest, fps: int, folder: str, name: str,
+    def __init__(self, engine: EngineClient, request: RenderRequest, fps: int, folder: str, name: str,
                  settings: dict | None = None, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Export clip")

@@ -1,9 +1,11 @@
 """The window's latent-timeline behaviour: keys, loop, noise loop and the sliders at the playhead.
 
-A mixin of MainWindow, so main_window.py stays about layout and the engine. The key list lives in
-`self._keyframes` ([studio.project.Keyframe]); every edit is one undo step through `commit()`.
-The sliders show the interpolated look at the playhead: moving one on a key edits that key;
-elsewhere, moving a direction that keys control adds a key there holding the look (and says so).
+`KeyframeEditor`, made by MainWindow, so main_window.py stays about layout and the engine. The keys, the loop,
+the noise loop's period and the base look live in the document (`self.w.doc.keyframes`, `loop`,
+`noise_period`, `sliders`); every edit is one undo step through `commit()`. This module is the
+sliders' binding: the panel shows the interpolated look at the playhead, the document holds the
+base look. Moving a slider on a key edits that key; elsewhere, moving a direction that keys control
+adds a key there holding the look (and says so).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import (QCheckBox, QDockWidget, QDoubleSpinBox, QHBoxLayout, QLabel, QToolButton,
                                QWidget)
 
@@ -21,12 +23,17 @@ from .keyframe_lane import KeyframeLane
 from .trajectory_view import TrajectoryView
 
 
-class KeyframeMixin:
-    # ------------------------------------------------------------------ building
-    def _build_keyframe_ui(self, column) -> None:
-        self._keyframes: list = []
+class KeyframeEditor(QObject):
+    """The window's keyframe lane, loop and noise-loop bar, trajectory dock, and the sliders' binding."""
+
+    SHOWN = ("keylane", "add_key_button", "loop_box", "noise_radius", "noise_period", "loop_note", "trajectory",
+             "trajectory_dock")            # the window shows these under the same names
+
+    def __init__(self, window, column) -> None:
+        super().__init__(window)
+        self.w = window
         self._base_sliders: dict = {}
-        self.keylane = KeyframeLane(self.player)
+        self.keylane = KeyframeLane(self.w.player)
         column.addWidget(self.keylane)
         bar = QWidget()
         bar.setObjectName("timelineBar")
@@ -59,85 +66,111 @@ class KeyframeMixin:
         self.loop_note.hide()
         column.addWidget(self.loop_note)
         self.trajectory = TrajectoryView()
-        dock = QDockWidget("Trajectory", self)
+        dock = QDockWidget("Trajectory", window)
         dock.setObjectName("trajectoryDock")
         dock.setWidget(self.trajectory)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.w.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.trajectory_dock = dock
+        for name in self.SHOWN:
+            setattr(window, name, getattr(self, name))
 
+    def connect_document(self) -> None:
+        """After the document's bindings (bindings.bind_window): the reactions read the document."""
+        from .bindings import bind
+        doc = self.w.doc
+        bind(doc, "loop", self.loop_box.toggled, self.loop_box.isChecked, self.loop_box.setChecked)
+        bind(doc, "noise_period", self.noise_period.valueChanged, self.noise_period.value, self.noise_period.setValue)
         self.keylane.keysEdited.connect(self._keys_edited)
         self.keylane.addRequested.connect(self.add_key)
         self.trajectory.keyEdited.connect(self._key_values_edited)
-        self.loop_box.toggled.connect(self._timeline_option_changed)
+        doc.loopChanged.connect(self._timeline_option_changed)
+        doc.noisePeriodChanged.connect(self._timeline_option_changed)
         self.noise_radius.valueChanged.connect(self._noise_changed)
-        self.noise_period.valueChanged.connect(self._timeline_option_changed)
-        self.player.frameChanged.connect(self._playhead_moved)
-        # the clip's length and speed place the keys: the lane, the path and the loop's note follow them
-        self.prompt.framesChanged.connect(lambda _n: self._refresh_timeline())
-        self.prompt.fpsChanged.connect(lambda _n: self._refresh_timeline())
+        self.w.latent.valuesSet.connect(self._sliders_shown)
+        self.w.player.frameChanged.connect(self._playhead_moved)
+        # the clip's length and speed place the keys: the window refreshes the lane, the path and the
+        # loop's note when the document's frames or fps change (main_window._on_doc_changed)
 
     def direction_label(self, name: str) -> str:
         """What the sliders call the direction (a discovered one may carry the user's name)."""
-        return self.latent.display(name)
+        return self.w.latent.display(name)
+
+    @property
+    def _keyframes(self) -> list:
+        return list(self.w.doc.keyframes)
 
     # ------------------------------------------------------------------ document parts
-    def timeline_state(self) -> dict:
-        return {"keyframes": [(k.time, tuple(sorted(k.sliders.items())), k.easing, k.seed) for k in self._keyframes],
-                "loop": self.loop_box.isChecked(), "noise_period": self.noise_period.value()}
-
-    def document_sliders(self) -> dict:
+    def document_sliders(self, keys=None) -> dict:
         """The project's own slider values: the panel's for directions no key names, the stored base
-        for keyed ones (the panel shows their interpolated value at the playhead), plus the noise."""
-        keyed = self._keyed_names()
-        out = {n: v for n, v in self.latent.values().items() if n not in keyed}
+        for keyed ones (the panel shows their interpolated value at the playhead), plus the noise.
+        `keys`: the keys about to be the document's (default: its own)."""
+        keyed = self._keyed_names(keys)
+        out = {n: v for n, v in self.w.latent.values().items() if n not in keyed}
         out.update({n: v for n, v in self._base_sliders.items() if n in keyed and v})
         if self.noise_radius.value() and NOISE not in keyed:
             out[NOISE] = self.noise_radius.value()
         return out
 
     def apply_timeline(self, keys: list, loop: bool, noise_period: float, base: dict) -> None:
-        """Puts a document's timeline on the widgets (opening a project, undo/redo)."""
-        self._keyframes = sorted(keys, key=lambda k: k.time)
+        """Puts a document's timeline into the document (opening a project, undo/redo; the caller
+        holds `_applying`), the noise radius on its box, and the base look's panel values into
+        the document's sliders."""
         self._base_sliders = dict(base)
-        for w, v in ((self.loop_box, loop), (self.noise_period, noise_period),
-                     (self.noise_radius, base.get(NOISE, 0.0))):
-            w.blockSignals(True)
-            w.setChecked(v) if w is self.loop_box else w.setValue(v)
-            w.blockSignals(False)
-        self.player.set_loop(loop) if loop else None
-        self._refresh_timeline()
+        self.noise_radius.blockSignals(True)
+        self.noise_radius.setValue(base.get(NOISE, 0.0))
+        self.noise_radius.blockSignals(False)
+        self.w.doc.update({"keyframes": keys, "loop": loop, "noise_period": noise_period})
+        self.w.player.set_loop(loop) if loop else None
+        self.refresh_timeline()
+        self.sync_sliders()
+
+    def sync_sliders(self, keys=None) -> None:
+        """The document's base look from the panel, the stored base and the noise box."""
+        self.w.doc.sliders = self.document_sliders(keys)
+
+    def _sliders_shown(self, _values: dict) -> None:
+        """The panel was set without an edit (a project, undo, the look at the playhead, a script):
+        the document's base look follows, as no user's change (nothing renders or becomes a step)."""
+        applying, self.w._applying = self.w._applying, True
+        try:
+            self.sync_sliders()
+        finally:
+            self.w._applying = applying
+
+    def sliders_edited(self, values: dict) -> None:
+        """The user moved a slider of the latent panel."""
+        self.sliders_moved(values)
+        self.sync_sliders()
+        self.w._changed(render=True)
 
     def timeline_spec(self) -> TimelineSpec:
-        s = self.document_sliders()
-        from ..engine.trajectory import Key
-        keys = [Key(k.time, dict(k.sliders), k.easing, k.seed) for k in self._keyframes]
-        return TimelineSpec(self.prompt.frames.value(), self.prompt.fps.value(), s, keys,
-                            self.loop_box.isChecked(), self.prompt.seed.value(), self.noise_period.value())
+        d = self.w.doc                             # the panel's look as it is now (mid-drag included)
+        return TimelineSpec.of(d.frames, d.fps, self.document_sliders(), d.keyframes, d.loop, d.seed, d.noise_period)
 
     # ------------------------------------------------------------------ edits
-    def _keyed_names(self) -> set:
-        return {n for k in self._keyframes for n in k.sliders}
+    def _keyed_names(self, keys=None) -> set:
+        return {n for k in (self.w.doc.keyframes if keys is None else keys) for n in k.sliders}
 
     def add_key(self) -> None:
         """A key at the playhead holding the current look (every direction in force or keyed)."""
-        frame = self.player.index
-        fps = self.prompt.fps.value()
-        look = dict(self.latent.values())
+        frame = self.w.player.index
+        fps = self.w.doc.fps
+        look = dict(self.w.latent.values())
         for n in self._keyed_names():
             look.setdefault(n, 0.0)
         if self.noise_radius.value() or NOISE in self._keyed_names():
             look[NOISE] = self._value_at(NOISE, frame, self.noise_radius.value())
         keys = [k for k in self._keyframes if round(k.time * fps) != frame]
         self._keys_edited(keys + [Keyframe(frame / fps, look, "linear")])
-        self._say(f"Key added at {frame / fps:.2f} s (frame {frame})")
+        self.w._say(f"Key added at {frame / fps:.2f} s (frame {frame})")
 
     def _keys_edited(self, keys: list) -> None:
-        if not self._keyframes and keys:
-            self._base_sliders = dict(self.latent.values())       # the look before the first key
-        self._keyframes = sorted(keys, key=lambda k: k.time)
-        self._refresh_timeline()
-        self._changed(render=True)
-        self.commit()
+        if not self.w.doc.keyframes and keys:
+            self._base_sliders = dict(self.w.latent.values())       # the look before the first key
+        self.w.doc.update({"keyframes": keys, "sliders": self.document_sliders(keys)})
+        self.refresh_timeline()
+        self.w._changed(render=True)
+        self.w.commit()
 
     def _key_values_edited(self, i: int, values: dict) -> None:
         keys = list(self._keyframes)
@@ -145,17 +178,20 @@ class KeyframeMixin:
         self._keys_edited(keys)
 
     def _timeline_option_changed(self, *_a) -> None:
-        self.player.set_loop(self.loop_box.isChecked()) if self.loop_box.isChecked() else None
-        self._refresh_timeline()
-        self._changed(render=True)
-        self.commit()
-        if self.loop_note.text() and self.loop_box.isChecked():
-            self._say(self.loop_note.text(), hold=8.0)
+        if self.w._applying:
+            return
+        self.w.player.set_loop(self.w.doc.loop) if self.w.doc.loop else None
+        self.refresh_timeline()
+        self.sync_sliders()
+        self.w._changed(render=True)
+        self.w.commit()
+        if self.loop_note.text() and self.w.doc.loop:
+            self.w._say(self.loop_note.text(), hold=8.0)
 
     def loop_jump(self) -> str:
         """On a seamless loop, a sentence when the clip jumps from its last frame to its first (the
         first and last keys differ and the loop has no frames left to close between them), else ""."""
-        if not self.loop_box.isChecked() or not self._keyframes:
+        if not self.w.doc.loop or not self.w.doc.keyframes:
             return ""
         jumps = []
         for name, t in self._tracks().items():
@@ -171,8 +207,8 @@ class KeyframeMixin:
                 "Give the last key the first key's values, or move it earlier so the loop has frames to close in.")
 
     def _noise_changed(self, value: float) -> None:
-        i = self.keylane.key_at_frame(self.player.index)
-        if i is not None and NOISE in self._keyframes[i].sliders:
+        i = self.keylane.key_at_frame(self.w.player.index)
+        if i is not None and NOISE in self.w.doc.keyframes[i].sliders:
             self._edit_key(i, {NOISE: value})
             return
         self._timeline_option_changed()
@@ -184,34 +220,34 @@ class KeyframeMixin:
 
     def sliders_moved(self, values: dict) -> bool:
         """The latent panel moved; True when the keys took the change (else it is the base look)."""
-        if not self._keyframes:
+        if not self.w.doc.keyframes:
             return False
-        shown = self._values_at(self.player.index)
+        shown = self._values_at(self.w.player.index)
         changed = {n: values.get(n, 0.0) for n in set(values) | set(shown)
                    if abs(values.get(n, 0.0) - shown.get(n, 0.0)) > 1e-9}
-        i = self.keylane.key_at_frame(self.player.index)
+        i = self.keylane.key_at_frame(self.w.player.index)
         if i is not None:
             keys = list(self._keyframes)
             keys[i] = replace(keys[i], sliders={**keys[i].sliders, **changed})
-            self._keyframes = keys
-            self._refresh_timeline(sync_sliders=False)
+            self.w.doc.update({"keyframes": keys, "sliders": self.document_sliders(keys)})
+            self.refresh_timeline(sync_sliders=False)
             return True
         if set(changed) & self._keyed_names():
             # a keyed direction moved off a key: the sliders would snap back to the keys' values as soon
             # as the frame is drawn again, so the look becomes a key here (one undo step), and we say so
-            frame = self.player.index
+            frame = self.w.player.index
             self.add_key()
-            self._say(f"Key added at {frame / self.prompt.fps.value():.2f} s (frame {frame}) with this look: the "
+            self.w._say(f"Key added at {frame / self.w.doc.fps:.2f} s (frame {frame}) with this look: the "
                       "direction is keyframed, so a change between keys makes a key (Ctrl+Z takes it back)", hold=8.0)
             return True
         return False
 
     # ------------------------------------------------------------------ playhead
     def _values_at(self, frame: int) -> dict:
-        if not self._keyframes:
-            return self.latent.values()
+        if not self.w.doc.keyframes:
+            return self.w.latent.values()
         tracks = self._tracks()
-        frame = min(frame, self.prompt.frames.value() - 1)
+        frame = min(frame, self.w.doc.frames - 1)
         return {n: float(t[frame]) for n, t in tracks.items() if n != NOISE}
 
     def _value_at(self, name: str, frame: int, default: float) -> float:
@@ -222,29 +258,30 @@ class KeyframeMixin:
         """The per-frame values, computed once per timeline (not on every playhead move)."""
         spec = self.timeline_spec()
         key = (spec.frames, spec.fps, tuple(sorted(spec.sliders.items())), spec.loop, spec.seed,
-               spec.noise_period, tuple(self.timeline_state()["keyframes"]))
+               spec.noise_period, tuple((k.time, tuple(sorted(k.sliders.items())), k.easing, k.seed)
+                                        for k in self.w.doc.keyframes))
         if getattr(self, "_tracks_cache", (None,))[0] != key:
             self._tracks_cache = (key, slider_tracks(spec))
         return self._tracks_cache[1]
 
     def _playhead_moved(self, i: int) -> None:
-        if self.lesson_view.active:                  # the lesson's frames, not the clip's
+        if self.w.lesson_view.active:                  # the lesson's frames, not the clip's
             return
-        if self._keyframes:
-            self.latent.set_values(self._values_at(i))
+        if self.w.doc.keyframes:
+            self.w.latent.set_values(self._values_at(i))
         self.trajectory.set_frame(i)
-        if (self.last_request is not None and not self.player.playing and not self.player.complete()
-                and not self.player.fresh[i]):
-            self.request_render(force=True)        # scrubbing: the frame under the playhead comes next
+        if (self.w.last_request is not None and not self.w.player.playing and not self.w.player.complete()
+                and not self.w.player.fresh[i]):
+            self.w.request_render(force=True)        # scrubbing: the frame under the playhead comes next
 
-    def _refresh_timeline(self, sync_sliders: bool = True) -> None:
-        fps = self.prompt.fps.value()
-        self.keylane.set_keys(self._keyframes, fps)
+    def refresh_timeline(self, sync_sliders: bool = True) -> None:
+        fps, keys = self.w.doc.fps, self._keyframes
+        self.keylane.set_keys(keys, fps)
         tracks = self._tracks()
-        frames = [min(round(k.time * fps), self.prompt.frames.value() - 1) for k in self._keyframes]
+        frames = [min(round(k.time * fps), self.w.doc.frames - 1) for k in keys]
         self.trajectory.set_path(tracks, frames, [dict(k.sliders) for k in self._keyframes])
         if sync_sliders and self._keyframes:
-            self.latent.set_values(self._values_at(self.player.index))
+            self.w.latent.set_values(self._values_at(self.w.player.index))
         note = self.loop_jump()
         self.loop_note.setText(note)
         self.loop_note.setVisible(bool(note))

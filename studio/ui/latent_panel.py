@@ -57,6 +57,7 @@ class LatentPanel(QWidget):
     changed = Signal(dict)                       # all values, while dragging
     committed = Signal()
     renamed = Signal(str, str)                   # direction, the name now shown for it
+    valuesSet = Signal(dict)                     # set_values put these on the sliders (no `changed`)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -210,6 +211,7 @@ class LatentPanel(QWidget):
                 self._show(name, slider.value())
         finally:
             self._quiet = False
+        self.valuesSet.emit(self.values())
 
     def reset(self) -> None:
         if self.values():

@@ -248,7 +248,7 @@ class LessonPanel(QWidget):
 
     # ------------------------------------------------------------------ scripts
     def import_script(self, path: str) -> bool:
-        from studio.engine.errors import StudioError
+        from studio.basics.errors import StudioError
         try:
             lesson = read_script(path)
         except StudioError as e:
@@ -261,7 +261,7 @@ class LessonPanel(QWidget):
         return True
 
     def export_script(self, path: str) -> bool:
-        from studio.engine.errors import StudioError
+        from studio.basics.errors import StudioError
         try:
             save_script(self.lesson(), path)
         except StudioError as e:
@@ -353,8 +353,7 @@ def attach_lesson_panel(window) -> LessonPanel:
                      | QDockWidget.DockWidgetFeature.DockWidgetClosable)
     dock.setWidget(panel)
     window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-    panel.changed.connect(lambda: window._changed(render=False))      # an undo step, the title's "*"
-    panel.committed.connect(window.commit)
+    # its edits reach the document through bindings.bind_window: an undo step, the title's "*"
     panel.rendered.connect(window.lesson_view.show)
     window.lesson_dock = dock
     return panel

@@ -73,11 +73,11 @@ class LessonPlayback(QObject):
         self.active = False
         self.bar.hide()
         w.player.pause()
-        w.player.set_fps(w.prompt.fps.value())
+        w.player.set_fps(w.doc.fps)
         self._show_scaling(self._scaling)
         w.keylane.setEnabled(True)
         res = w.model_info["resolution"] if w.model_info else 64
-        w.player.begin_clip(w.prompt.frames.value(), res, res, keep=False)   # no lesson frame passes as the clip's
+        w.player.begin_clip(w.doc.frames, res, res, keep=False)   # no lesson frame passes as the clip's
         w.player.seek(0)
         self.ended.emit()
         if render:

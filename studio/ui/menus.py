@@ -55,7 +55,7 @@ def build_menus(win) -> None:
     f.addSeparator()
     win.export_action = act(win, f, "&Export Clip…", win.open_export_dialog, "Ctrl+E")
     win.window_shortcuts = WindowShortcuts(win, [win.export_action])     # Ctrl+E exports from any field
-    act(win, f, "Animate an &Image…", win.choose_image, "Ctrl+I",
+    act(win, f, "Animate an &Image…", win.view_actions.choose_image, "Ctrl+I",
         tip="Image to video: the VAE model animates a still")
     f.addSeparator()
     act(win, f, "&Quit", win.close, "Ctrl+Q")
@@ -120,5 +120,5 @@ def build_menus(win) -> None:
     t.addAction(win.trajectory_dock.toggleViewAction())
 
     h = mb.addMenu("&Help")
-    win.card_action = act(win, h, "Model &Card", win.show_model_card)
-    act(win, h, "&About Latent Studio", win.show_about)
+    win.card_action = act(win, h, "Model &Card", win.view_actions.show_model_card)
+    act(win, h, "&About Latent Studio", win.view_actions.show_about)

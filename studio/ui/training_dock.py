@@ -55,8 +55,8 @@ def install(window) -> TrainingDock:
     (view or window.menuBar()).addAction(toggle)
     window.training_dock = dock
     try:
-        from ..engine.modelio import user_models_dir
-        if detached.find_running(user_models_dir()):
+        from ..training_job import user_models_root
+        if detached.find_running(user_models_root()):
             dock.show()                         # a run the last window started: the panel follows it again
     except OSError:
         pass

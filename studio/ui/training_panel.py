@@ -20,7 +20,6 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QSizePolicy, QSplitter, QVBox
 from .. import training_job as job
 from .. import training_process as detached
 from .panel import styled_layout
-from .training_demo import StallMeter, demo_run  # noqa: F401  (their home before; app.py and tests use them)
 from .training_dock import TrainingDock, install  # noqa: F401  (the main window installs the dock from here)
 from .training_files import FileTable
 from .training_form import SHAPES, TrainingForm, hint  # noqa: F401  (SHAPES: the data choice's first item)
@@ -32,9 +31,7 @@ CLOSE_WAIT_S = 5.0                   # closing the window waits this long for th
 ACTIVE = ("running", "pausing", "stopping")
 
 
-def user_models_root() -> Path:
-    from ..engine.modelio import user_models_dir
-    return user_models_dir()
+user_models_root = job.user_models_root
 
 
 class TrainingPanel(QWidget):
@@ -121,11 +118,10 @@ class TrainingPanel(QWidget):
         name = self.name.text().strip()
         if self.models_root is not None:
             return self.models_root / name
-        from ..engine.modelio import model_roots
         mine = user_models_root() / name
         if mine.exists():
             return mine
-        return next((r / name for r in model_roots() if (r / name / job.TRAIN_DIR).is_dir()), mine)
+        return next((r / name for r in job.model_roots() if (r / name / job.TRAIN_DIR).is_dir()), mine)
 
     def _taken(self, name: str) -> bool:
         """A model of that name exists (shipped or the user's), or a run of it has a checkpoint."""
@@ -133,8 +129,7 @@ class TrainingPanel(QWidget):
             return True
         if self.models_root is not None:
             return (self.models_root / name / "model.json").exists()
-        from ..engine.modelio import model_roots
-        return any((r / name / "model.json").exists() for r in model_roots())
+        return any((r / name / "model.json").exists() for r in job.model_roots())
 
     def _data_changed(self, *_):
         shapes = self.data.currentIndex() == 0
@@ -227,7 +222,7 @@ class TrainingPanel(QWidget):
             return self._say("Choose a folder with at least one usable video first.")
         work = self.out() / job.TRAIN_DIR             # a run that ended before its first checkpoint:
         job.log_path(self.out()).unlink(missing_ok=True)          # start over, its curves too
-        shutil.rmtree(work / "samples", ignore_errors=True)
+        shutil.rmtree(work / job.SAMPLES, ignore_errors=True)
         self.plot.clear()
         self.sample.clear()
         self._launch(self.spec())
@@ -300,10 +295,7 @@ class TrainingPanel(QWidget):
 
     @staticmethod
     def _control(run: detached.Run) -> str:
-        try:
-            return (run.work / "control").read_text(encoding="utf-8").strip()
-        except OSError:
-            return ""
+        return job.asked(run.work)
 
     def pause(self) -> None:
         self._ask("pause", "Pausing: writing a checkpoint…")
@@ -314,8 +306,7 @@ class TrainingPanel(QWidget):
     def _ask(self, what: str, message: str) -> None:
         if self.state != "running":
             return
-        from ..engine.train import request
-        request(self.spec_running.out, what)
+        job.request(self.spec_running.out, what)
         self._asked = what
         self._set_state("pausing" if what == "pause" else "stopping")
         self._say(message)
@@ -363,7 +354,7 @@ class TrainingPanel(QWidget):
 
     # ------------------------------------------------------------------ showing
     def _show_latest_sample(self) -> None:
-        folder = Path(self.reader.path).parent / "samples" if self.reader else None
+        folder = Path(self.reader.path).parent / job.SAMPLES if self.reader else None
         files = sorted(folder.glob("step_*.png")) if folder and folder.is_dir() else []
         files = [f for f in files if not f.name.endswith(".tmp.png")]
         if not files:
@@ -402,8 +393,7 @@ class TrainingPanel(QWidget):
         time). The run is not this process's: after a short wait it finishes pausing on its own."""
         if self.run is not None and self.state in ACTIVE:
             if self.state == "running":
-                from ..engine.train import request
-                request(self.spec_running.out, "pause")
+                job.request(self.spec_running.out, "pause")
             self._asked = "close"
             self.run.wait(CLOSE_WAIT_S)
         self._poll.stop()

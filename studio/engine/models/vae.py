@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .encoder import VideoEncoder
+from .video_encoder import VideoEncoder
 from .layered import DecoderConfig, LayeredDecoder
 
 PATH_HINT = 4        # frames of a labelled path shown to the path encoder

@@ -10,7 +10,7 @@ import numpy as np
 
 from .attributes import GROUPS, Attributes, is_held_out, is_valid
 from .captions import caption
-from .render import Trajectory, render_clip
+from .painter import Trajectory, render_clip
 
 
 @dataclass

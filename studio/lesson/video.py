@@ -16,14 +16,14 @@ import math
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from ..engine.errors import StudioError
-from ..media.writer import VIDEO_FORMATS, Cancelled, ExportSettings, _umask, check_writable, resize_frame
+from ..basics.errors import StudioError
+from ..basics.files import publish, temp_beside
+from ..media.writer import VIDEO_FORMATS, Cancelled, ExportSettings, check_writable, resize_frame
 from .script import Lesson, Shot, check_length, shot_frames
 from .subtitles import Cue, to_ffmetadata, to_srt, to_vtt
 
@@ -155,10 +155,10 @@ def title_card(title: str, width: int, height: int) -> np.ndarray:
 def render_shot(model, shot: Shot, frames: int, fps: int, settings: ExportSettings | None = None):
     """The shot's frames (prompt, seed, sliders, keyframes): `len()` and iteration of uint8 (H, W, 3),
     at the model's resolution, or drawn at the export size when `settings` asks for native scaling."""
-    from ..project import Project
-    from ..rendering import ExportFrames, plan_project
-    plan = plan_project(model, Project(model=model.name, prompt=shot.prompt, seed=shot.seed, frames=frames, fps=fps,
-                                       sliders=dict(shot.sliders), keyframes=list(shot.keyframes)))
+    from ..engine.trajectory import TimelineSpec
+    from ..project_frames import ExportFrames
+    spec = TimelineSpec.of(frames, fps, shot.sliders, shot.keyframes, seed=shot.seed)   # as a project of the shot
+    plan = model.plan(shot.prompt, shot.seed, timeline=spec)
     return ExportFrames(model, plan, settings or ExportSettings(scaling="pixel"))
 
 
@@ -232,8 +232,7 @@ def render_lesson(lesson: Lesson, out: str | os.PathLike, model="shapes-vae", se
     total = _check_length(lesson, segments, fps, where)
 
     frames = _frames(model, segments, fps, settings, burn_in, progress, cancelled or (lambda: False), total)
-    parent = out.parent if str(out.parent) else Path(".")
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".partial", dir=parent))
+    tmp = temp_beside(out, folder=True)
     result = LessonResult(out, [], total, fps, width, height)
     try:
         if kind == ".npy":
@@ -311,13 +310,7 @@ def _encode(frames, video: Path, tmp: Path, kind: str, width: int, height: int, 
 
 def _publish(moves: list[tuple[Path, Path]]) -> None:
     """Renames finished files into place; if one rename fails, the ones already placed are removed."""
-    placed = []
     try:
-        for src, dst in moves:
-            os.chmod(src, 0o666 & ~_umask())
-            os.replace(src, dst)
-            placed.append(dst)
+        publish(moves)
     except OSError as e:
-        for p in placed:
-            p.unlink(missing_ok=True)
         raise StudioError(f"cannot write {moves[-1][1]}: {e.strerror or e}") from None

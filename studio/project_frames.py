@@ -5,7 +5,7 @@ The CLI (`studio export`), the worker behind the app's preview and the Python AP
 
     from studio.engine import load_model
     from studio.project import Project
-    from studio.rendering import render_project
+    from studio.project_frames import render_project
     p = Project.load("clip.lstudio")
     frames = render_project(load_model(p.model), p)      # uint8 (frames, H, W, 3)
 """

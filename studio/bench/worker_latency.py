@@ -14,11 +14,12 @@ import numpy as np
 def run_worker_bench(model_name: str = "shapes-vae", steps: int = 60) -> dict:
     from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
 
-    from .project import Keyframe, Project
-    from .worker import Engine, RenderRequest
+    from ..project import Keyframe, Project
+    from ..engine_client import EngineClient
+    from ..requests import RenderRequest
 
     app = QCoreApplication.instance() or QCoreApplication([])
-    engine = Engine(device="auto", warm_encoder=False)
+    engine = EngineClient(device="auto", warm_encoder=False)
     state = {"want": None, "t": 0.0, "lat": []}
     loop = QEventLoop()
 
@@ -58,3 +59,4 @@ def run_worker_bench(model_name: str = "shapes-vae", steps: int = 60) -> dict:
     engine.shutdown(3000)
     del app
     return figures
+

@@ -30,14 +30,14 @@ class Soak:
         from PySide6.QtCore import QSettings
         from PySide6.QtWidgets import QApplication
 
-        from ..worker import Engine
-        from .main_window import MainWindow
+        from ..engine_client import EngineClient
+        from ..ui.main_window import MainWindow
         self.app = QApplication.instance() or QApplication(["latent-studio-soak"])
         self.seconds, self.train, self.log = seconds, train, log or (lambda _s: None)
         self.rng = random.Random(seed)
         self.tmp = tempfile.TemporaryDirectory(prefix="latent-soak-")
         settings = QSettings(str(Path(self.tmp.name) / "settings.ini"), QSettings.Format.IniFormat)
-        self.win = MainWindow(Engine(device="cpu", warm_encoder=False), settings, model=model,
+        self.win = MainWindow(EngineClient(device="cpu", warm_encoder=False), settings, model=model,
                               prompt=PROMPTS[0])
         self.win.ask_unsaved = lambda: "discard"              # never block on a question
         self.win.resize(1440, 900)
@@ -208,3 +208,4 @@ def run_soak(minutes: float = 5.0, model: str | None = None, train: bool = True,
     """The soak's figures (see the module docstring). Runs offscreen unless a platform is set."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     return Soak(minutes * 60, model=model, train=train, log=log).run()
+

@@ -1,7 +1,7 @@
 """Native preview scaling: once a clip is complete, its frames are drawn again by the model at the
 size the preview shows them (crisp edges instead of enlarged 64 px pixels), the playhead's first.
 
-The engine draws them as "sharp" jobs, after every render, export and parse, so a slider drag
+The engine draws them as "native" jobs, after every render, export and parse, so a slider drag
 never waits for them. Until a crisp frame arrives the preview shows the model's own frame. Long
 clips at large sizes keep a window of crisp frames around the playhead (a memory budget).
 """
@@ -14,7 +14,7 @@ BUDGET_BYTES = 96 * 2 ** 20      # crisp frames kept per clip (a 600-frame clip 
 WINDOW = 24                      # frames around the playhead when the whole clip is over budget
 
 
-class SharpPreview(QObject):
+class NativePreview(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.w = window
@@ -24,7 +24,7 @@ class SharpPreview(QObject):
         self.cache: dict[int, np.ndarray] = {}
         self._asked: set[int] = set()
         self._refresh_timer = QTimer(self, singleShot=True, interval=120, timeout=self.refresh)
-        window.engine.sharpReady.connect(self._arrived)
+        window.engine.nativeFramesReady.connect(self._arrived)
         window.engine.clipStarted.connect(lambda *_: self._forget())
         window.clipReady.connect(self.refresh)
         window.player.frameChanged.connect(self._moved)
@@ -84,7 +84,7 @@ class SharpPreview(QObject):
         missing = [k for k in order if k not in self.cache]
         self._asked = set(missing)                         # one request for all: it replaces any earlier one
         if missing:
-            w.engine.sharpen(key, missing, side)
+            w.engine.draw_native(key, missing, side)
 
     def _arrived(self, key, idx, frames) -> None:
         if key != self.key or frames.shape[1] != self.size:
