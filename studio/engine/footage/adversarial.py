@@ -49,6 +49,22 @@ class TemporalD(nn.Module):
         return self.net(clip.transpose(1, 2) * 2 - 1)
 
 
+def adaptive_weight(decoder, pixel: torch.Tensor, adversarial: torch.Tensor, scale: float) -> torch.Tensor:
+    """The critics' weight from the gradients on the decoder's last layer (taming-transformers'
+    recipe): `scale` times the pixel loss's gradient norm over the critics', so the critics sharpen
+    without overruling the pixels however large their scores grow."""
+    if not torch.is_grad_enabled():
+        return pixel.new_tensor(scale)
+    last = decoder.net[-1].weight
+    gp = torch.autograd.grad(pixel, last, retain_graph=True)[0]
+    ga = torch.autograd.grad(adversarial, last, retain_graph=True)[0]
+    return (scale * gp.norm() / (ga.norm() + 1e-4)).clamp(0, 1e4).detach()
+
+
+def hinge_d(critic: nn.Module, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    return F.relu(1 - critic(real)).mean() + F.relu(1 + critic(fake)).mean()
+
+
 class FootageGAN(nn.Module):
     family = "gan"
     kind = "footage"
@@ -59,6 +75,9 @@ class FootageGAN(nn.Module):
         self.vae = FootageVAE(cfg)
         self.d_frame = PatchD()
         self.d_time = TemporalD()
+
+    def forward(self, method: str, *args, **kwargs):          # DistributedDataParallel calls forward
+        return getattr(self, method)(*args, **kwargs)
 
     def fake(self, text: torch.Tensor, gen: torch.Generator | None, frames: int = FAKE_FRAMES) -> torch.Tensor:
         """(N, frames, 3, H, W) clips from the generator: a code from N(0, I), its first latent,
@@ -83,8 +102,8 @@ class FootageGAN(nn.Module):
             fake = self.fake(text, gen, real.shape[1])
             recon = self.vae.decoder(self.vae.encode(real[:, 0]))
         fakes = torch.cat([fake.flatten(0, 1), recon])
-        df = F.relu(1 - self.d_frame(real.flatten(0, 1))).mean() + F.relu(1 + self.d_frame(fakes)).mean()
-        dt = F.relu(1 - self.d_time(real)).mean() + F.relu(1 + self.d_time(fake)).mean()
+        df = hinge_d(self.d_frame, real.flatten(0, 1), fakes)
+        dt = hinge_d(self.d_time, real, fake)
         return {"loss": df + dt, "d_frame": df, "d_time": dt}
 
     def g_loss(self, clip: torch.Tensor, text, gen, vae_weight: float = 1.0) -> dict:
@@ -93,20 +112,6 @@ class FootageGAN(nn.Module):
         recon = keep.pop("images")[1]
         g = -self.d_frame(fake.flatten(0, 1)).mean() - self.d_time(fake).mean()
         g_recon = -self.d_frame(recon).mean()
-        weight = self.adaptive_weight(keep["l1"] + self.cfg.edge_weight * keep["edge"], g + g_recon)
+        weight = adaptive_weight(self.vae.decoder, keep["l1"] + self.cfg.edge_weight * keep["edge"], g + g_recon, ADV_WEIGHT)
         return {"loss": weight * (g + g_recon) + vae_weight * keep["loss"], "g": g, "g_recon": g_recon,
                 "adv_weight": weight, "l1": keep["l1"], "motion": keep["motion"]}
-
-    def adaptive_weight(self, pixel: torch.Tensor, adversarial: torch.Tensor) -> torch.Tensor:
-        """The critics' weight from the gradients on the decoder's last layer (taming-transformers'
-        recipe): ADV_WEIGHT times the pixel loss's gradient norm over the critics', so the critics
-        sharpen without overruling the pixels however large their scores grow."""
-        last = self.vae.decoder.net[-1].weight
-        if not torch.is_grad_enabled():
-            return pixel.new_tensor(ADV_WEIGHT)
-        gp = torch.autograd.grad(pixel, last, retain_graph=True)[0]
-        ga = torch.autograd.grad(adversarial, last, retain_graph=True)[0]
-        return (ADV_WEIGHT * gp.norm() / (ga.norm() + 1e-4)).clamp(0, 1e4).detach()
-
-    def forward(self, method: str, *args, **kwargs):
-        return getattr(self, method)(*args, **kwargs)

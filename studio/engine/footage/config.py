@@ -1,7 +1,7 @@
 """The footage family's configuration: one dataclass, recorded in the model card."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 
 @dataclass
@@ -25,3 +25,13 @@ class FootageConfig:
     @property
     def grid(self) -> int:
         return self.res // 2 ** self.down
+
+
+def config_from_card(config: dict) -> FootageConfig:
+    """The configuration a model card records; cards from before the smooth motion field have
+    no `flow_grid`, and their displacement moved each cell freely."""
+    known = {f.name for f in fields(FootageConfig)}
+    given = {k: v for k, v in config.items() if k in known}
+    given.setdefault("flow_grid", 1 << 30)
+    return FootageConfig(**given)
+

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import asdict
 
 import numpy as np
 import torch
@@ -18,6 +17,7 @@ from ..train import SAMPLES, Trainer, TrainConfig, _requested
 from .config import FootageConfig
 from .data import windows
 from .adversarial import FAKE_FRAMES, FootageGAN
+from .config import config_from_card
 from .network import FootageVAE
 
 JOINT_SHARE = 0.6           # of --minutes; the rest trains the latent models alone
@@ -42,7 +42,7 @@ class FootageTrainer(Trainer):
 
     @property
     def vae(self) -> FootageVAE:
-        return self.model.vae if isinstance(self.model, FootageGAN) else self.model
+        return self.model if isinstance(self.model, FootageVAE) else self.model.vae
 
     def make_optims(self, cfg: TrainConfig) -> dict:
         if cfg.family == "vae":
@@ -51,7 +51,7 @@ class FootageTrainer(Trainer):
         from ..modelio import read_card, read_weights, resolve
         folder = resolve(cfg.init_from)
         card = read_card(folder)
-        if card.get("kind") != "footage" or card["config"] != asdict(self.vae.cfg):
+        if card.get("kind") != "footage" or config_from_card(card["config"]) != self.vae.cfg:
             raise StudioError(f"--init-from {cfg.init_from}: not a footage model with this configuration")
         self.vae.load_state_dict(read_weights(folder))
         self.log(f"generator initialised from {folder}")

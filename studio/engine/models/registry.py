@@ -28,11 +28,9 @@ def build(family: str, cfg):
 def build_from_card(card: dict):
     """The module a card describes: a footage model (card "kind": "footage") or a shapes model."""
     if card.get("kind") == "footage":
-        from ..footage.config import FootageConfig
+        from ..footage.config import config_from_card
         from ..footage.network import FootageVAE
         if card["family"] not in ("vae", "gan"):
             raise ValueError(f"no footage family {card['family']!r}")
-        config = dict(card["config"])
-        config.setdefault("flow_grid", 1 << 30)   # models from before the smooth field moved each cell freely
-        return FootageVAE(FootageConfig(**config))      # a footage GAN ships its generator, this module
+        return FootageVAE(config_from_card(card["config"]))      # a footage GAN ships its generator, this module
     return build(card["family"], config_from_dict(card["family"], card["config"]))
