@@ -47,15 +47,33 @@ def _warn_unknown(parsed):
         print(f"warning: the model does not know these words: {', '.join(parsed.unknown)}", file=sys.stderr)
 
 
-def _write(model, plan, out: Path, fps: int, args) -> str:
-    """Writes the plan's frames (drawn at the export size with `--scaling native`); returns how
-    they were sized, for the one-line report."""
+def _credentials(args, model, seed, prompt, frames: int, fps: int, still=None):
+    """(facts, identity) for an export's Content Credentials, or (None, None) with --no-credentials."""
+    if getattr(args, "no_credentials", False):
+        return None, None
+    from .media.credentials import GenerationFacts
+    from .media.credentials_identity import SETTING_CHAIN, SETTING_KEY, identity_from_settings
+    identity = identity_from_settings({SETTING_CHAIN: args.signing_cert, SETTING_KEY: args.signing_key})
+    return GenerationFacts(model=model.name, model_version=model.card.get("version"), seed=seed, prompt=prompt,
+                           include_prompt=args.credentials_prompt, source_still_path=still,
+                           frames=frames, fps=fps), identity
+
+
+def _write(model, plan, out: Path, fps: int, args, seed=None, prompt=None, still=None) -> str:
+    """Writes the plan's frames (drawn at the export size with `--scaling native`) with Content
+    Credentials; returns how they were sized, for the one-line report."""
+    from .basics.errors import StudioError
     from .media.overlay import text_overlay
-    from .media.writer import ExportSettings, write_clip
+    from .media.writer import ExportSettings, SigningFailed, write_clip
     from .project_frames import ExportFrames
     settings = ExportSettings(size=args.size, fit=args.fit, scaling=args.scaling, fps=fps)
     frames = ExportFrames(model, plan, settings)
-    write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps))
+    facts, identity = _credentials(args, model, seed, prompt, len(frames), fps, still)
+    try:
+        write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps),
+                   credentials=facts, identity=identity)
+    except SigningFailed as e:
+        raise StudioError(f"{e}; nothing was written (add --no-credentials to save it unsigned)") from None
     res = model.resolution
     if frames.side and getattr(model, "kind", "") == "footage":    # a footage decoder draws at its own size
         return f"{res}x{res} resampled (bicubic) to {frames.side}x{frames.side} for {args.size}"
@@ -73,7 +91,7 @@ def cmd_generate(args) -> int:
     m = load_model(args.model, args.device)
     plan = m.plan(args.prompt, args.seed, args.frames, sliders)
     _warn_unknown(plan.parsed)
-    size = _write(m, plan, out, args.fps or m.fps, args)
+    size = _write(m, plan, out, args.fps or m.fps, args, args.seed, args.prompt)
     print(f"wrote {out} ({plan.frames} frames, {size}, model {m.name}, seed {args.seed})")
     return 0
 
@@ -88,7 +106,7 @@ def cmd_animate(args) -> int:
     plan = m.plan_animation(still, args.prompt or "", args.seed, args.frames,
                             _sliders(args.set))
     _warn_unknown(plan.parsed)
-    size = _write(m, plan, out, args.fps or m.fps, args)
+    size = _write(m, plan, out, args.fps or m.fps, args, args.seed, args.prompt or "", args.image)
     print(f"wrote {out} ({plan.frames} frames from {args.image}, {size}, model {m.name})")
     return 0
 
@@ -164,7 +182,7 @@ def cmd_export(args) -> int:
     proj = Project.load(args.project)
     m = load_model(proj.model, args.device)
     plan = plan_project(m, proj)
-    size = _write(m, plan, out, proj.fps, args)
+    size = _write(m, plan, out, proj.fps, args, proj.seed, proj.prompt)
     keys = f", {len(proj.keyframes)} keyframes" if proj.keyframes else ""
     print(f"wrote {out} from {args.project} ({plan.frames} frames, {size}{keys}{', loop' if proj.loop else ''})")
     return 0
@@ -252,6 +270,16 @@ def _add_output_options(p):
                         "model's frames scaled up")
     p.add_argument("--title", default=None, help="a title shown over the first second")
     p.add_argument("--caption", default=None, help="a caption shown along the bottom")
+    _add_credential_options(p)
+
+
+def _add_credential_options(p):
+    p.add_argument("--no-credentials", action="store_true",
+                   help="do not sign the export with Content Credentials (for pipelines that sign elsewhere)")
+    p.add_argument("--credentials-prompt", action="store_true",
+                   help="record the prompt in the Content Credentials (off by default: a prompt can be private)")
+    p.add_argument("--signing-cert", default=None, help="your own certificate chain (PEM) instead of the local identity")
+    p.add_argument("--signing-key", default=None, help="the private key (PEM) of --signing-cert")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -323,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
     le.add_argument("--narrate", action="store_true", help="speak the captions (needs espeak-ng)")
     le.add_argument("--device", default="auto")
     le.add_argument("--progress", action="store_true", help=argparse.SUPPRESS)
+    _add_credential_options(le)
+    cr = sub.add_parser("credentials", help="what a file's Content Credentials say, and whether they verify")
+    cr.add_argument("file")
+    cr.add_argument("--trust", default=None, help="a CA certificate (PEM) to trust as the signer's root")
     b = sub.add_parser("bench", help="speed figures")
     b.add_argument("--model", default=DEFAULT_MODEL)
     b.add_argument("--threads", type=int, default=2)
@@ -334,8 +366,17 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def cmd_credentials(args) -> int:
+    """Prints what FILE's Content Credentials say; exit 0 when they verify, 1 when not."""
+    from .media.credentials import format_credentials, read_credentials
+    info = read_credentials(args.file, trust_anchors=args.trust)
+    print(format_credentials(info))
+    return 0 if info.get("validates") else 1
+
+
 COMMANDS = {"generate": cmd_generate, "animate": cmd_animate, "models": cmd_models, "train": cmd_train,
-            "eval": cmd_eval, "export": cmd_export, "lesson": cmd_lesson, "bench": cmd_bench}
+            "eval": cmd_eval, "export": cmd_export, "lesson": cmd_lesson, "bench": cmd_bench,
+            "credentials": cmd_credentials}
 
 
 def main(argv=None) -> int:

@@ -317,10 +317,17 @@ class EngineWorker(QObject):
                 self._emit("exportCancelled", req.id)
                 return
         from studio.media.overlay import text_overlay
+        facts = None
+        if req.credentials:
+            from studio.media.credentials import GenerationFacts
+            r = req.render
+            facts = GenerationFacts(model=self.model.name, model_version=self.model.card.get("version"), seed=r.seed,
+                                    prompt=r.prompt, include_prompt=req.credentials_prompt,
+                                    source_still_path=r.image_path or None, frames=n, fps=req.fps)
         try:
             path = write_clip(frames, req.path, settings, overlay=text_overlay(req.title, req.caption, n, req.fps),
                               progress=lambda done, _t: self._emit("progress", req.id, offset + done, total),
-                              cancelled=self._export_cancel.is_set)
+                              cancelled=self._export_cancel.is_set, credentials=facts, identity=req.identity)
         except Cancelled:
             self._emit("exportCancelled", req.id)
             return

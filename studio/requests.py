@@ -62,6 +62,9 @@ class ExportRequest:
     id: int = 0
     title: str = ""                         # drawn over the first second (lesson videos)
     caption: str = ""                       # drawn along the bottom
+    credentials: bool = True                # sign the file with Content Credentials
+    credentials_prompt: bool = False        # and record the prompt in them (a prompt can be private)
+    identity: object = None                 # a credentials SigningIdentity (None: the local one)
 
 
 @dataclass(frozen=True)

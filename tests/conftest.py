@@ -13,6 +13,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 # the user's data folder (trained models) is a temporary one: no test writes into the real one
 _DATA = tempfile.TemporaryDirectory(prefix="latent-studio-test-data-")
 os.environ["LATENT_STUDIO_DATA"] = _DATA.name
+# and the signing identity for Content Credentials is made in a temporary config folder
+_CONFIG = tempfile.TemporaryDirectory(prefix="latent-studio-test-config-")
+os.environ["LATENT_STUDIO_CONFIG"] = _CONFIG.name
 torch.set_num_threads(2)
 
 REAL_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"

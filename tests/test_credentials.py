@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.engine.errors import StudioError
+from studio.basics.errors import StudioError
 from studio.media import credentials_identity as ident
 from studio.media.credentials import (COMPOSITE, GENERATION_LABEL, TRAINED, GenerationFacts, format_credentials,
                                       read_credentials, sign_file, sign_folder)

@@ -40,6 +40,10 @@ def test_export_mp4_through_the_dialog(window, qtbot, tmp_path):
     cap.release()
     assert win.export_options["format"] == "mp4" and win.export_options["fps"] == 12
     assert [p.name for p in out.parent.iterdir()] == ["clip.mp4"]
+    from studio.media.credentials import read_credentials
+    info = read_credentials(out)                       # signed, by this model, without the prompt
+    assert info["validates"] and info["model"] == win.model_name and info["prompt"] is None
+    assert info["source_type"] == "trainedAlgorithmicMedia"
     dlg.close()
 
 

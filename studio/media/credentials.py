@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.errors import StudioError
+from ..basics.errors import StudioError
 from .credentials_identity import SigningIdentity, load_pem, local_identity
 from .credentials_read import (GENERATION_LABEL, IPTC, format_credentials, has_credentials, library_reason,
                                read_credentials)

@@ -26,7 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.errors import StudioError
+from ..basics.errors import StudioError
 
 ENV = "LATENT_STUDIO_CONFIG"          # overrides the user's config folder (tests, portable installs)
 FOLDER = "credentials"

@@ -19,7 +19,7 @@ import json
 import os
 from pathlib import Path
 
-from ..engine.errors import StudioError
+from ..basics.errors import StudioError
 
 GENERATION_LABEL = "org.latentstudio.generation"
 IPTC = "http://cv.iptc.org/newscodes/digitalsourcetype/"

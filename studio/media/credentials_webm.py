@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from ..engine.errors import StudioError
+from ..basics.errors import StudioError
 
 # tag -> GenerationFacts.generation() key; GENERATOR, SOURCE_TYPE and NOTE are written beside them
 TAGS = {"AI_MODEL": "model", "AI_MODEL_VERSION": "model_version", "AI_SEED": "seed", "AI_PROMPT": "prompt",

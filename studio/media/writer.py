@@ -75,19 +75,39 @@ def resize_frame(frame: np.ndarray, settings: ExportSettings) -> np.ndarray:
 
 
 def write_clip(frames: np.ndarray, path: str | os.PathLike, settings: ExportSettings | None = None,
-               progress=None, cancelled=lambda: False, overlay=None) -> Path:
+               progress=None, cancelled=lambda: False, overlay=None, credentials=None, identity=None) -> Path:
     """frames: uint8 (T, H, W, 3) RGB, or frames drawn as they are written (anything with len() whose
     iteration gives such frames: `studio.project_frames.ExportFrames`). progress(done, total) is called
     per frame; cancelled() may stop it.
-    overlay(frame, index) -> frame draws titles or captions on the resized frame."""
+    overlay(frame, index) -> frame draws titles or captions on the resized frame.
+    credentials: a `credentials.GenerationFacts`; the file (each PNG frame) is signed with Content
+    Credentials (WebM: the same facts as tags) before it is renamed into place, so a failure to
+    sign leaves no file. identity: a `SigningIdentity` (default: the local one)."""
     try:
-        return _write_clip(frames, Path(path), settings, progress, cancelled, overlay)
+        return _write_clip(frames, Path(path), settings, progress, cancelled, overlay, credentials, identity)
     except OSError as e:
         reason = e.strerror or (str(e).strip().splitlines() or ["input/output error"])[0]
         raise StudioError(f"cannot write {path}: {reason}") from None
 
 
-def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> Path:
+class SigningFailed(StudioError):
+    """The clip was drawn but could not be signed with Content Credentials; nothing was written."""
+
+
+def _sign(tmp: Path, kind: str, final: Path, facts, identity) -> None:
+    if facts is None or kind == ".npy":
+        return
+    from .credentials import sign_file, sign_folder
+    try:
+        if kind == "dir":
+            sign_folder(tmp, facts, identity)
+        else:
+            sign_file(tmp, facts, identity, title=final.name)
+    except StudioError as e:                # its message names the temporary file: give the reason only
+        raise SigningFailed(f"could not sign {final.name} with Content Credentials: {str(e).split(': ', 1)[-1]}") from None
+
+
+def _write_clip(frames, path: Path, settings, progress, cancelled, overlay, credentials=None, identity=None) -> Path:
     settings = settings or ExportSettings()
     path = Path(path)
     kind = kind_of(path)
@@ -123,6 +143,7 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
             for i, f in enumerate(frames_out()):
                 if not cv2.imwrite(str(tmp / f"frame_{i:05d}.png"), f[..., ::-1]):
                     raise StudioError(f"could not write PNG frames into {tmp.parent}")
+            _sign(tmp, kind, path, credentials, identity)
             if path.exists():
                 path.rmdir()
         return path
@@ -151,4 +172,5 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay) -> P
                     writer.send(f)
             finally:
                 writer.close()
+        _sign(tmp, kind, path, credentials, identity)
     return path

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
+from ..basics.errors import StudioError
 from ..basics.export_sizes import SIZES as EXPORT_SIZES, size_label
 from ..engine_client import EngineClient
 from ..requests import ExportRequest, RenderRequest
@@ -162,8 +163,20 @@ class ExportDialog(QDialog):
         self.progress.setValue(0)
         self._say("Rendering and writing…")
         self.options.emit(s)
+        from ..media.credentials_identity import identity_from_settings
+        prefs = QSettings()
+        try:
+            identity = identity_from_settings(prefs)
+        except StudioError as e:
+            self.busy = False
+            self._set_running(False)
+            self._say(f"Content Credentials: {e}", error=True)
+            return False
         self.engine.export(ExportRequest(self.request, str(target), size=s["size"], fit=s["fit"],
-                                         scaling=s["scaling"], fps=s["fps"], title=s["title"], caption=s["caption"]))
+                                         scaling=s["scaling"], fps=s["fps"], title=s["title"], caption=s["caption"],
+                                         credentials=prefs.value("credentials/enabled", True, type=bool),
+                                         credentials_prompt=prefs.value("credentials/include_prompt", False, type=bool),
+                                         identity=identity))
         return True
 
     def ask_quit(self) -> bool:

@@ -23,7 +23,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..errors import StudioError
+from ...basics.errors import StudioError
 from ..image_fit import fit_square
 from ..text.encoder import default_encoder
 from ..text.parser import ParsedPrompt, WordInfo

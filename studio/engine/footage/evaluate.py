@@ -20,7 +20,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..errors import StudioError
+from ...basics.errors import StudioError
 from .data import FootageWindows, split
 from .reading import read_folder
 

@@ -35,7 +35,7 @@ class FootageTrainer(Trainer):
     def build(self, cfg: TrainConfig, text_dim: int):
         if cfg.family == "gan":
             if not cfg.init_from:
-                from ..errors import StudioError
+                from ...basics.errors import StudioError
                 raise StudioError("a footage GAN starts from a footage VAE: give --init-from MODEL")
             return FootageGAN(footage_config(cfg, text_dim))
         return FootageVAE(footage_config(cfg, text_dim))
@@ -47,7 +47,7 @@ class FootageTrainer(Trainer):
     def make_optims(self, cfg: TrainConfig) -> dict:
         if cfg.family == "vae":
             return super().make_optims(cfg)
-        from ..errors import StudioError
+        from ...basics.errors import StudioError
         from ..modelio import read_card, read_weights, resolve
         folder = resolve(cfg.init_from)
         card = read_card(folder)
