@@ -188,6 +188,21 @@ def cmd_export(args) -> int:
     return 0
 
 
+def _sign_lesson(args, r, lesson, model: str) -> None:
+    """Signs a written lesson video (its shots have their own seeds; the prompts only when allowed).
+    A lesson that cannot be signed is removed, unless --no-credentials asked for it unsigned."""
+    from .basics.errors import StudioError
+    from .media.credentials import GenerationFacts, sign_file
+    from .media.credentials_identity import SETTING_CHAIN, SETTING_KEY, identity_from_settings
+    facts = GenerationFacts(model=model, prompt="\n".join(s.prompt for s in lesson.shots),
+                            include_prompt=args.credentials_prompt, fps=r.fps)
+    try:
+        sign_file(r.path, facts, identity_from_settings({SETTING_CHAIN: args.signing_cert, SETTING_KEY: args.signing_key}))
+    except StudioError as e:
+        r.path.unlink(missing_ok=True)
+        raise StudioError(f"{e}; the lesson was not kept (add --no-credentials to save it unsigned)") from None
+
+
 def cmd_lesson(args) -> int:
     """A lesson script (or a project's lesson) becomes one captioned, chaptered video."""
     import signal
@@ -221,6 +236,8 @@ def cmd_lesson(args) -> int:
                           args.burn_in, args.narrate, args.device, progress, where=args.script)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    if not args.no_credentials and r.path.suffix.lower() in (".mp4", ".webm"):
+        _sign_lesson(args, r, lesson, model or DEFAULT_MODEL)
     extra = f" + {', '.join(p.name for p in r.sidecars)}" if r.sidecars else ""
     n = len(lesson.shots)
     print(f"wrote {r.path}{extra} ({n} shot{'s' * (n != 1)}, {r.seconds:.2f} s, {r.width}x{r.height} @ {r.fps} fps, "

@@ -56,3 +56,13 @@ def test_writer_signs_gif_and_image_to_video_facts(tmp_path):
     write_clip(FRAMES, out, ExportSettings(), credentials=GenerationFacts(model="m", seed=5, frames=4, fps=8))
     info = read_credentials(out)
     assert info["validates"] and info["seed"] == 5 and info["title"] == "a.gif"
+
+
+def test_a_lesson_video_is_signed(tmp_path):
+    script = tmp_path / "l.txt"
+    script.write_text("# Rockets\n1 | a rocket launching into a blue sky | Lift off\n")
+    out = tmp_path / "l.mp4"
+    assert main(["lesson", str(script), "--model", "footage-vae", "--out", str(out), "--size", "native",
+                 "--title-seconds", "0.5"]) == 0
+    info = read_credentials(out)
+    assert info["validates"] and info["model"] == "footage-vae" and info["prompt"] is None
