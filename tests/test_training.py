@@ -206,3 +206,21 @@ def test_prefetch_close_waits_for_the_batch_in_progress():
     threading.Timer(0.3, release.set).start()
     p.close()
     assert not p.thread.is_alive()
+
+
+def test_prefetch_hands_a_failed_batch_to_the_trainer():
+    """A batch that cannot be built raises in the trainer, instead of leaving it waiting for ever."""
+    from studio.engine.data import Prefetch
+
+    class Broken:
+        def make(self, k):
+            if k == 1:
+                raise StudioError("frame 7 of clip.mp4 cannot be decoded")
+            return {"k": k}
+
+    p = Prefetch(Broken(), 0)
+    assert p.next() == {"k": 0}
+    with pytest.raises(StudioError, match="cannot be decoded"):
+        p.next()
+    p.close()
+    assert not p.thread.is_alive()

@@ -10,6 +10,7 @@ import torch
 from .conditioning import attribute_vector
 from .models.layered import SPRITE_DIAMETER
 from .text.parser import PromptParser
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .world.attributes import COLORS, GROUPS
@@ -70,6 +71,11 @@ class ShapesBatches:
         return torch.stack([attribute_vector(a.as_dict()) for a in attrs]), torch.from_numpy(states).float()
 
 
+@dataclass
+class _Failed:
+    error: BaseException
+
+
 class Prefetch:
     """Builds the next batches on a helper thread (rendering releases the GIL in OpenCV/numpy)."""
 
@@ -83,7 +89,10 @@ class Prefetch:
     def _run(self):
         k = self.k
         while not self._stop.is_set():
-            item = self.source.make(k)
+            try:
+                item = self.source.make(k)
+            except BaseException as e:             # noqa: BLE001 - handed to the trainer, raised there
+                item = _Failed(e)
             while not self._stop.is_set():
                 try:
                     self.q.put(item, timeout=0.2)
@@ -93,7 +102,13 @@ class Prefetch:
             k += 1
 
     def next(self) -> dict:
-        return self.q.get()
+        """The next batch; an error raised while building it is raised here (before, the helper
+        died with it and the trainer waited on the queue for ever)."""
+        item = self.q.get()
+        if isinstance(item, _Failed):
+            self._stop.set()
+            raise item.error
+        return item
 
     def close(self, timeout: float = 60.0):
         """Stops the helper and waits for the batch it is building: a daemon thread still inside
