@@ -159,7 +159,6 @@ def image_to_video(model, n: int = 120, seed: int = 9) -> dict:
 def evaluate_model(name: str, prompts_file: str | None = None, per_group: int = 216, device: str = "auto",
                    write_card: bool = True) -> dict:
     from . import load_model
-    from .modelio import update_card
     model = load_model(name, device)
     t0 = time.perf_counter()
     report: dict = {"model": model.name, "per_group": per_group}
@@ -181,10 +180,16 @@ def evaluate_model(name: str, prompts_file: str | None = None, per_group: int = 
     report["eval_seconds"] = round(time.perf_counter() - t0, 1)
     report["date"] = datetime.date.today().isoformat()
     if write_card:
-        metrics = dict(model.card.get("metrics", {}))
-        metrics["eval"] = report
-        update_card(model.folder, metrics=metrics)
+        record_eval(model, report)
     return report
+
+
+def record_eval(model, report: dict) -> None:
+    """Writes an evaluation report into the model's card (metrics.eval)."""
+    from .modelio import update_card
+    metrics = dict(model.card.get("metrics", {}))
+    metrics["eval"] = report
+    update_card(model.folder, metrics=metrics)
 
 
 def format_report(r: dict) -> str:

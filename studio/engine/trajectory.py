@@ -232,3 +232,18 @@ def noise_offsets(spec: TimelineSpec, basis: np.ndarray, radius: np.ndarray) -> 
     angle = 2 * math.pi * t[:, None] / noise_period_frames(spec) * harmonics[None] + phases[None]
     coeff = np.cos(angle) * weights[None]                       # (frames, K)
     return radius[:, None] * (coeff @ basis)
+
+
+def clip_spec(model, seed: int, frames: int | None, sliders: dict | None, timeline: "TimelineSpec | None"):
+    """A plan's (timeline, frames, checked sliders): `timeline` as given, else a still look of
+    `frames` frames (the model's default when None) at `sliders`; the frame count and every
+    key's sliders are checked by the model's own `check_sliders`."""
+    if timeline is not None:
+        frames, sliders = timeline.frames, timeline.sliders
+    frames = model.default_frames if frames is None else frames
+    check_frames(frames)
+    sliders = model.check_sliders(sliders)
+    spec = timeline or TimelineSpec(frames, model.fps, sliders, seed=int(seed))
+    for k in spec.keys:
+        model.check_sliders(k.sliders)
+    return spec, frames, sliders

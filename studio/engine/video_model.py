@@ -22,7 +22,7 @@ from ..basics.errors import StudioError
 from .modelio import load_module
 from .motion_path import TRAIN_FRAMES, long_path
 from .text.encoder import default_encoder
-from .trajectory import NOISE, TimelineSpec, check_frames, check_slider, noise_offsets, seed_track, slerp, slider_tracks
+from .trajectory import NOISE, TimelineSpec, check_slider, clip_spec, noise_offsets, seed_track, slerp, slider_tracks
 from .text.parser import ParsedPrompt, PromptParser
 from .world.attributes import COND_DIM
 
@@ -100,14 +100,7 @@ class VideoModel:
              timeline: TimelineSpec | None = None) -> Plan:
         """The per-clip work. `timeline` (keyframes, loop, noise wander) makes the latent move over
         time; without it (and within the training length) this is the model's plain clip."""
-        if timeline is not None:
-            frames, sliders = timeline.frames, timeline.sliders
-        frames = self.default_frames if frames is None else frames
-        check_frames(frames)
-        sliders = self.check_sliders(sliders)
-        spec = timeline or TimelineSpec(frames, self.fps, sliders, seed=int(seed))
-        for k in spec.keys:
-            self.check_sliders(k.sliders)
+        spec, frames, sliders = clip_spec(self, seed, frames, sliders, timeline)
         t0 = time.perf_counter()
         parsed = self.parse(prompt or "")
         t1 = time.perf_counter()

@@ -27,7 +27,7 @@ from ...basics.errors import StudioError
 from ..image_fit import fit_square
 from ..text.encoder import default_encoder
 from ..text.parser import ParsedPrompt, WordInfo
-from ..trajectory import NOISE, TimelineSpec, check_frames, check_slider, noise_offsets, seed_track, slerp, slider_tracks
+from ..trajectory import NOISE, TimelineSpec, check_slider, clip_spec, noise_offsets, seed_track, slerp, slider_tracks
 
 
 
@@ -150,14 +150,7 @@ class FootageModel:
     def plan(self, prompt: str, seed: int = 0, frames: int | None = None, sliders: dict | None = None,
              timeline: TimelineSpec | None = None, start_latent: torch.Tensor | None = None,
              base_code: np.ndarray | None = None) -> FootagePlan:
-        if timeline is not None:
-            frames, sliders = timeline.frames, timeline.sliders
-        frames = self.default_frames if frames is None else frames
-        check_frames(frames)
-        sliders = self.check_sliders(sliders)
-        spec = timeline or TimelineSpec(frames, self.fps, sliders, seed=int(seed))
-        for k in spec.keys:
-            self.check_sliders(k.sliders)
+        spec, frames, sliders = clip_spec(self, seed, frames, sliders, timeline)
         t0 = time.perf_counter()
         parsed = self.parse(prompt)
         text = self._text(prompt)

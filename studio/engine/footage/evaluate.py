@@ -65,7 +65,6 @@ def data_folder(model, data: str | None) -> Path:
 
 
 def evaluate_footage(model, data: str | None = None, write_card: bool = True) -> dict:
-    from ..modelio import update_card
     from ..text.encoder import default_encoder
     t0 = time.perf_counter()
     folder = read_folder(data_folder(model, data), model.resolution)
@@ -114,9 +113,8 @@ def evaluate_footage(model, data: str | None = None, write_card: bool = True) ->
               "long_frames": frames * LONG, "eval_seconds": round(time.perf_counter() - t0, 1),
               "date": datetime.date.today().isoformat()}
     if write_card:
-        metrics = dict(model.card.get("metrics", {}))
-        metrics["eval"] = report
-        update_card(model.folder, metrics=metrics)
+        from ..evaluate import record_eval
+        record_eval(model, report)
     return report
 
 
