@@ -109,6 +109,14 @@ def _sliders(v):
     return isinstance(v, dict) and all(_is_num(x) for x in v.values())
 
 
+def _size_value(v):                 # a number the size direction takes (in its range)
+    from studio.engine.trajectory import check_slider
+    try:
+        return _is_num(v) and check_slider("size", v) is not None
+    except Exception:
+        return False
+
+
 def _objects(v):
     return isinstance(v, list) and all(isinstance(x, dict) for x in v)
 
@@ -116,16 +124,16 @@ def _objects(v):
 FIELDS = {
     ("format",): lambda v: False,
     ("version",): lambda v: False,
-    ("model",): lambda v: False,
+    ("model",): lambda v: isinstance(v, str) and bool(v.strip()),     # any model name: it may be installed later
     ("prompt",): lambda v: isinstance(v, str),
     ("seed",): _is_int, ("frames",): _is_int, ("fps",): _is_int,
     ("sliders",): _sliders,
-    ("sliders", "size"): lambda v: False,
+    ("sliders", "size"): _size_value,
     ("keyframes",): _objects,
     ("keyframes", 0): lambda v: False,
     ("keyframes", 0, "time"): _is_num,
     ("keyframes", 0, "sliders"): _sliders,
-    ("keyframes", 0, "sliders", "size"): lambda v: False,
+    ("keyframes", 0, "sliders", "size"): _size_value,
     ("keyframes", 0, "easing"): lambda v: False,
     ("keyframes", 0, "seed"): lambda v: v is None or _is_int(v),
     ("export",): _obj,
