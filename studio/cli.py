@@ -47,13 +47,18 @@ def _warn_unknown(parsed):
         print(f"warning: the model does not know these words: {', '.join(parsed.unknown)}", file=sys.stderr)
 
 
+def _identity(args):
+    """The signing identity: --signing-cert/--signing-key when given, else the local one."""
+    from .media.credentials_identity import SETTING_CHAIN, SETTING_KEY, identity_from_settings
+    return identity_from_settings({SETTING_CHAIN: args.signing_cert, SETTING_KEY: args.signing_key})
+
+
 def _credentials(args, model, seed, prompt, frames: int, fps: int, still=None):
     """(facts, identity) for an export's Content Credentials, or (None, None) with --no-credentials."""
-    if getattr(args, "no_credentials", False):
+    if args.no_credentials:
         return None, None
     from .media.credentials import GenerationFacts
-    from .media.credentials_identity import SETTING_CHAIN, SETTING_KEY, identity_from_settings
-    identity = identity_from_settings({SETTING_CHAIN: args.signing_cert, SETTING_KEY: args.signing_key})
+    identity = _identity(args)
     return GenerationFacts(model=model.name, model_version=model.card.get("version"), seed=seed, prompt=prompt,
                            include_prompt=args.credentials_prompt, source_still_path=still,
                            frames=frames, fps=fps), identity
@@ -193,11 +198,10 @@ def _sign_lesson(args, r, lesson, model: str) -> None:
     A lesson that cannot be signed is removed, unless --no-credentials asked for it unsigned."""
     from .basics.errors import StudioError
     from .media.credentials import GenerationFacts, sign_file
-    from .media.credentials_identity import SETTING_CHAIN, SETTING_KEY, identity_from_settings
     facts = GenerationFacts(model=model, prompt="\n".join(s.prompt for s in lesson.shots),
                             include_prompt=args.credentials_prompt, fps=r.fps)
     try:
-        sign_file(r.path, facts, identity_from_settings({SETTING_CHAIN: args.signing_cert, SETTING_KEY: args.signing_key}))
+        sign_file(r.path, facts, _identity(args))
     except StudioError as e:
         r.path.unlink(missing_ok=True)
         raise StudioError(f"{e}; the lesson was not kept (add --no-credentials to save it unsigned)") from None

@@ -120,7 +120,7 @@ class FootageModel:
             out.append(cache[key])
         return torch.stack(out)
 
-    def _roll(self, anchors, codes, text, seed: int, loop: bool, start=None) -> torch.Tensor:
+    def _roll(self, anchors, codes, text, seed: int, loop: bool) -> torch.Tensor:
         """Frame latents (T, L, g, g) in unit scale: the motion model rolled from the first anchor
         (each frame warps its own anchor, so keyed looks change as the motion goes on), noise
         from the seed. A loop rolls LOOP_OVERLAP of the length further and cross-fades that tail
