@@ -93,7 +93,7 @@ class EngineView(QObject):
             if self.w._pending_sliders is not None:
                 self.w.latent.set_values(self.w._pending_sliders)
                 self.w._pending_sliders = None
-            self.w.key_editor.sync_sliders()               # the new model's directions
+            self.w.key_editor.keep_directions(info["directions"])
             if self.w._first_load and not self.w.project_path:
                 self.w.doc.update({"frames": max(16, int(info["frames"])), "fps": int(info["fps"])})
         finally:

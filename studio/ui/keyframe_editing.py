@@ -32,7 +32,6 @@ class KeyframeEditor(QObject):
     def __init__(self, window, column) -> None:
         super().__init__(window)
         self.w = window
-        self._base_sliders: dict = {}
         self.keylane = KeyframeLane(self.w.player)
         column.addWidget(self.keylane)
         bar = QWidget()
@@ -100,47 +99,54 @@ class KeyframeEditor(QObject):
         return list(self.w.doc.keyframes)
 
     # ------------------------------------------------------------------ document parts
-    def document_sliders(self, keys=None) -> dict:
-        """The project's own slider values: the panel's for directions no key names, the stored base
+    def document_sliders(self, keys=None, look: dict | None = None) -> dict:
+        """The project's own slider values (its base look): `look` (the panel's values as its signal
+        carried them; default the document's own) for directions no key names, the document's base
         for keyed ones (the panel shows their interpolated value at the playhead), plus the noise.
         `keys`: the keys about to be the document's (default: its own)."""
         keyed = self._keyed_names(keys)
-        out = {n: v for n, v in self.w.latent.values().items() if n not in keyed}
-        out.update({n: v for n, v in self._base_sliders.items() if n in keyed and v})
-        if self.noise_radius.value() and NOISE not in keyed:
-            out[NOISE] = self.noise_radius.value()
+        base = self.w.doc.sliders
+        look = base if look is None else look
+        out = {n: v for n, v in look.items() if n not in keyed and n != NOISE}
+        out.update({n: v for n, v in base.items() if n in keyed and v and n != NOISE})
+        if base.get(NOISE) and NOISE not in keyed:
+            out[NOISE] = base[NOISE]
         return out
 
     def apply_timeline(self, keys: list, loop: bool, noise_period: float, base: dict) -> None:
-        """Puts a document's timeline into the document (opening a project, undo/redo; the caller
-        holds `_applying`), the noise radius on its box, and the base look's panel values into
-        the document's sliders."""
-        self._base_sliders = dict(base)
+        """Puts a document's timeline and base look into the document (opening a project,
+        undo/redo; the caller holds `_applying`), and the noise radius on its box."""
         self.noise_radius.blockSignals(True)
         self.noise_radius.setValue(base.get(NOISE, 0.0))
         self.noise_radius.blockSignals(False)
-        self.w.doc.update({"keyframes": keys, "loop": loop, "noise_period": noise_period})
+        self.w.doc.update({"keyframes": keys, "loop": loop, "noise_period": noise_period, "sliders": dict(base)})
         self.w.player.set_loop(loop) if loop else None
         self.refresh_timeline()
         self.sync_sliders()
 
-    def sync_sliders(self, keys=None) -> None:
-        """The document's base look from the panel, the stored base and the noise box."""
-        self.w.doc.sliders = self.document_sliders(keys)
+    def sync_sliders(self, keys=None, look: dict | None = None) -> None:
+        """The document's base look: `look` (the panel's values, from its signal) for the
+        directions no key names, the document's base for keyed ones, and the noise."""
+        self.w.doc.sliders = self.document_sliders(keys, look)
 
-    def _sliders_shown(self, _values: dict) -> None:
+    def keep_directions(self, names) -> None:
+        """A model with these directions was loaded: the base look keeps only them (and the noise)."""
+        names = set(names) | {NOISE}
+        self.w.doc.sliders = {n: v for n, v in self.w.doc.sliders.items() if n in names}
+
+    def _sliders_shown(self, values: dict) -> None:
         """The panel was set without an edit (a project, undo, the look at the playhead, a script):
         the document's base look follows, as no user's change (nothing renders or becomes a step)."""
         applying, self.w._applying = self.w._applying, True
         try:
-            self.sync_sliders()
+            self.sync_sliders(look=values)
         finally:
             self.w._applying = applying
 
     def sliders_edited(self, values: dict) -> None:
-        """The user moved a slider of the latent panel."""
+        """The user moved a slider of the latent panel (`values`: the panel's whole look)."""
         self.sliders_moved(values)
-        self.sync_sliders()
+        self.sync_sliders(look=values)
         self.w._changed(render=True)
 
     def timeline_spec(self) -> TimelineSpec:
@@ -153,20 +159,23 @@ class KeyframeEditor(QObject):
 
     def add_key(self) -> None:
         """A key at the playhead holding the current look (every direction in force or keyed)."""
+        self._key_here(self._values_at(self.w.player.index))
+
+    def _key_here(self, look: dict) -> None:
+        """A key at the playhead holding `look` (the panel's values), the keyed directions and the noise."""
         frame = self.w.player.index
         fps = self.w.doc.fps
-        look = dict(self.w.latent.values())
+        look = dict(look)
         for n in self._keyed_names():
             look.setdefault(n, 0.0)
-        if self.noise_radius.value() or NOISE in self._keyed_names():
-            look[NOISE] = self._value_at(NOISE, frame, self.noise_radius.value())
+        radius = self.w.doc.sliders.get(NOISE, 0.0)
+        if radius or NOISE in self._keyed_names():
+            look[NOISE] = self._value_at(NOISE, frame, radius)
         keys = [k for k in self._keyframes if round(k.time * fps) != frame]
         self._keys_edited(keys + [Keyframe(frame / fps, look, "linear")])
         self.w._say(f"Key added at {frame / fps:.2f} s (frame {frame})")
 
     def _keys_edited(self, keys: list) -> None:
-        if not self.w.doc.keyframes and keys:
-            self._base_sliders = dict(self.w.latent.values())       # the look before the first key
         self.w.doc.update({"keyframes": keys, "sliders": self.document_sliders(keys)})
         self.refresh_timeline()
         self.w._changed(render=True)
@@ -211,6 +220,9 @@ class KeyframeEditor(QObject):
         if i is not None and NOISE in self.w.doc.keyframes[i].sliders:
             self._edit_key(i, {NOISE: value})
             return
+        if NOISE not in self._keyed_names():
+            base = {n: v for n, v in self.w.doc.sliders.items() if n != NOISE}
+            self.w.doc.sliders = {**base, NOISE: value} if value else base
         self._timeline_option_changed()
 
     def _edit_key(self, i: int, values: dict) -> None:
@@ -236,7 +248,7 @@ class KeyframeEditor(QObject):
             # a keyed direction moved off a key: the sliders would snap back to the keys' values as soon
             # as the frame is drawn again, so the look becomes a key here (one undo step), and we say so
             frame = self.w.player.index
-            self.add_key()
+            self._key_here(values)
             self.w._say(f"Key added at {frame / self.w.doc.fps:.2f} s (frame {frame}) with this look: the "
                       "direction is keyframed, so a change between keys makes a key (Ctrl+Z takes it back)", hold=8.0)
             return True
@@ -245,7 +257,7 @@ class KeyframeEditor(QObject):
     # ------------------------------------------------------------------ playhead
     def _values_at(self, frame: int) -> dict:
         if not self.w.doc.keyframes:
-            return self.w.latent.values()
+            return {n: v for n, v in self.w.doc.sliders.items() if n != NOISE}
         tracks = self._tracks()
         frame = min(frame, self.w.doc.frames - 1)
         return {n: float(t[frame]) for n, t in tracks.items() if n != NOISE}
