@@ -64,19 +64,62 @@ def _credentials(args, model, seed, prompt, frames: int, fps: int, still=None):
                            frames=frames, fps=fps), identity
 
 
-def _write(model, plan, out: Path, fps: int, args, seed=None, prompt=None, still=None) -> str:
+def _music(args, model, fps: int, frames: int | None, audio=None):
+    """(frames, the song as a ProjectAudio or None) for --audio and --drive: the clip is as long as
+    the song unless `frames` says otherwise; `audio`: a project's music, which --audio replaces
+    (keeping its offset and drives) and --drive adds to."""
+    from .basics.errors import StudioError
+    from .engine.audio_drives import parse_drive
+    from .engine.trajectory import MAX_FRAMES
+    from .project_audio import ProjectAudio
+    drives = [parse_drive(d) for d in args.drive]
+    if args.audio:
+        audio = ProjectAudio(args.audio, audio.offset if audio else 0.0, list(audio.drives) if audio else [])
+    if audio is None:
+        if drives:
+            raise StudioError("--drive needs a song to follow; add --audio FILE")
+        return frames, None
+    audio.drives += drives
+    model.check_sliders({d.direction: 0.0 for d in audio.drives})
+    if frames is None:
+        seconds = audio.seconds()
+        frames = max(1, round(seconds * fps))
+        if frames > MAX_FRAMES:
+            raise StudioError(f"the song is {seconds:.1f} s long, {frames} frames at {fps} fps, and a clip holds at "
+                              f"most {MAX_FRAMES}; pass --frames or a lower --fps")
+    else:
+        audio.seconds()                               # unreadable: one sentence before any work
+    return frames, audio
+
+
+def _driven(audio, frames: int, fps: int, sliders: dict, seed: int):
+    """The timeline of a still look moved by the song's drives (None without drives)."""
+    if audio is None or not audio.drives:
+        return None
+    from .engine.trajectory import TimelineSpec
+    return TimelineSpec.of(frames, fps, sliders, [], seed=seed, drives=audio.drives,
+                           features=audio.features(fps, frames))
+
+
+def _write(model, plan, out: Path, fps: int, args, seed=None, prompt=None, still=None, audio=None) -> str:
     """Writes the plan's frames (drawn at the export size with `--scaling native`) with Content
-    Credentials; returns how they were sized, for the one-line report."""
+    Credentials and, for MP4 and WebM, the song under them; returns how they were sized, for the
+    one-line report."""
     from .basics.errors import StudioError
     from .media.overlay import text_overlay
-    from .media.writer import ExportSettings, SigningFailed, write_clip
+    from .media.writer import VIDEO_FORMATS, ExportSettings, SigningFailed, Soundtrack, write_clip
     from .project_frames import ExportFrames
     settings = ExportSettings(size=args.size, fit=args.fit, scaling=args.scaling, fps=fps)
     frames = ExportFrames(model, plan, settings)
     facts, identity = _credentials(args, model, seed, prompt, len(frames), fps, still)
+    sound = None
+    if audio is not None and out.suffix.lower() in VIDEO_FORMATS:
+        sound = Soundtrack(audio.path, audio.offset)
+    elif audio is not None:
+        print(f"note: {out.name} carries no sound; the song only drives the clip", file=sys.stderr)
     try:
         write_clip(frames, out, settings, overlay=text_overlay(args.title, args.caption, len(frames), fps),
-                   credentials=facts, identity=identity)
+                   credentials=facts, identity=identity, soundtrack=sound)
     except SigningFailed as e:
         raise StudioError(f"{e}; nothing was written (add --no-credentials to save it unsigned)") from None
     res = model.resolution
@@ -94,10 +137,12 @@ def cmd_generate(args) -> int:
     out = _prepare_out(args.out)
     sliders = _sliders(args.set)
     m = load_model(args.model, args.device)
-    plan = m.plan(args.prompt, args.seed, args.frames, sliders)
+    fps = args.fps or m.fps
+    frames, audio = _music(args, m, fps, args.frames)
+    plan = m.plan(args.prompt, args.seed, frames, sliders, timeline=_driven(audio, frames, fps, sliders, args.seed))
     _warn_unknown(plan.parsed)
-    size = _write(m, plan, out, args.fps or m.fps, args, args.seed, args.prompt)
-    print(f"wrote {out} ({plan.frames} frames, {size}, model {m.name}, seed {args.seed})")
+    size = _write(m, plan, out, fps, args, args.seed, args.prompt, audio=audio)
+    print(f"wrote {out} ({plan.frames} frames, {size}, model {m.name}, seed {args.seed}{_with(audio)})")
     return 0
 
 
@@ -108,11 +153,13 @@ def cmd_animate(args) -> int:
     out = _prepare_out(args.out)
     still = read_image(args.image)
     m = load_model(args.model, args.device)
-    plan = m.plan_animation(still, args.prompt or "", args.seed, args.frames,
-                            _sliders(args.set))
+    fps, sliders = args.fps or m.fps, _sliders(args.set)
+    frames, audio = _music(args, m, fps, args.frames)
+    plan = m.plan_animation(still, args.prompt or "", args.seed, frames, sliders,
+                            _driven(audio, frames, fps, sliders, args.seed))
     _warn_unknown(plan.parsed)
-    size = _write(m, plan, out, args.fps or m.fps, args, args.seed, args.prompt or "", args.image)
-    print(f"wrote {out} ({plan.frames} frames from {args.image}, {size}, model {m.name})")
+    size = _write(m, plan, out, fps, args, args.seed, args.prompt or "", args.image, audio=audio)
+    print(f"wrote {out} ({plan.frames} frames from {args.image}, {size}, model {m.name}{_with(audio)})")
     return 0
 
 
@@ -181,16 +228,33 @@ def cmd_eval(args) -> int:
 
 def cmd_export(args) -> int:
     from .engine import load_model
+    from .engine.audio_drives import parse_drive
     from .project import Project
     out = _prepare_out(args.out)
     from .project_frames import plan_project
     proj = Project.load(args.project)
     m = load_model(proj.model, args.device)
+    if proj.audio is not None and not args.audio and (problem := proj.audio_problem()):
+        print(f"warning: {problem}", file=sys.stderr)
+        proj.audio.drives += [parse_drive(d) for d in args.drive]       # checked, though they move nothing
+        m.check_sliders({d.direction: 0.0 for d in proj.audio.drives})
+        sound = None
+    else:
+        _, proj.audio = _music(args, m, proj.fps, proj.frames, proj.audio)
+        sound = proj.audio
     plan = plan_project(m, proj)
-    size = _write(m, plan, out, proj.fps, args, proj.seed, proj.prompt)
+    size = _write(m, plan, out, proj.fps, args, proj.seed, proj.prompt, audio=sound)
     keys = f", {len(proj.keyframes)} keyframes" if proj.keyframes else ""
-    print(f"wrote {out} from {args.project} ({plan.frames} frames, {size}{keys}{', loop' if proj.loop else ''})")
+    print(f"wrote {out} from {args.project} ({plan.frames} frames, {size}{keys}{', loop' if proj.loop else ''}"
+          f"{_with(sound)})")
     return 0
+
+
+def _with(audio) -> str:
+    if audio is None:
+        return ""
+    drives = ", ".join(f"{d.direction}={d.feature}:{d.amount:g}" for d in audio.drives)
+    return f", music {Path(audio.path).name}" + (f" driving {drives}" if drives else "")
 
 
 def _sign_lesson(args, r, lesson, model: str) -> None:
@@ -292,6 +356,11 @@ def _add_output_options(p):
     p.add_argument("--title", default=None, help="a title shown over the first second")
     p.add_argument("--caption", default=None, help="a caption shown along the bottom")
     _add_credential_options(p)
+    p.add_argument("--audio", default=None, metavar="FILE",
+                   help="a song (WAV, FLAC, OGG or MP3): MP4 and WebM carry it; without --frames the clip is as long")
+    p.add_argument("--drive", action="append", default=[], metavar="DIRECTION=FEATURE[:AMOUNT]",
+                   help="add AMOUNT (default 1) x the song's FEATURE (loudness, onset, beat, low, mid, high; "
+                        "0..1 per frame) to DIRECTION, noise included; repeatable")
 
 
 def _add_credential_options(p):

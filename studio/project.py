@@ -17,12 +17,15 @@ from pathlib import Path
 from .basics.errors import StudioError
 from .basics.export_sizes import FITS, FORMATS, SCALINGS, SIZES
 from .basics.files import read_bytes, save_text
+from .engine.audio_drives import Drive
 from .engine.trajectory import TimelineSpec, check_slider
 from .lesson.script import Lesson, Shot
+from .project_audio import ProjectAudio
 
 FORMAT = "latent-studio-project"
-VERSION = 2                 # 2 added keyframe seeds, loop and the noise loop's period; 1 still opens
-READS = (1, 2)
+VERSION = 3                 # 3 added audio (music and its drives); 2 keyframe seeds, loop and the noise
+READS = (1, 2, 3)           # loop's period; 1 and 2 still open
+SILENT_VERSION = 2          # a project without audio is written as version 2 wrote it
 SUFFIX = ".lstudio"
 MAX_FRAMES = 4096
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
@@ -65,20 +68,34 @@ class Project:
     loop: bool = False                            # the last frame flows into the first
     noise_period: float = 2.0                     # seconds per turn of the noise loop (slider "noise")
     lesson: Lesson = field(default_factory=Lesson)   # lesson shots (absent in older files: empty)
+    audio: ProjectAudio | None = None             # music and its drives (absent in older files: none)
 
     def timeline(self) -> TimelineSpec:
-        """What the engine renders: base sliders, keys, loop and the noise loop, at the project's fps."""
+        """What the engine renders: base sliders, keys, loop, the noise loop and the music's drives, at
+        the project's fps (the drives move nothing while the song is missing: see `audio_problem`)."""
+        drives = self.audio.drives if self.audio else ()
+        features = self.audio.features(self.fps, self.frames) if self.audio else {}
         return TimelineSpec.of(self.frames, self.fps, self.sliders, self.keyframes, self.loop, self.seed,
-                               self.noise_period)
+                               self.noise_period, drives, features)
+
+    def audio_problem(self) -> str | None:
+        """None, or one sentence: the project's song is missing or unreadable (it opens all the same)."""
+        return self.audio.problem() if self.audio else None
 
     # ------------------------------------------------------------------ dict form
-    def to_dict(self) -> dict:
+    def to_dict(self, folder: str | os.PathLike | None = None) -> dict:
+        """The document; the audio path relative to `folder` (the project file's) when given. A project
+        without audio is written exactly as version 2 wrote it, so older apps still open it."""
         d = asdict(self)
-        return {"format": FORMAT, "version": VERSION, **d}
+        del d["audio"]
+        if self.audio is None:
+            return {"format": FORMAT, "version": SILENT_VERSION, **d}
+        return {"format": FORMAT, "version": VERSION, **d, "audio": self.audio.to_dict(folder)}
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Project":
-        """Validates a parsed document; raises _Invalid with the reason."""
+    def from_dict(cls, d: dict, folder: str | os.PathLike | None = None) -> "Project":
+        """Validates a parsed document; raises _Invalid with the reason. `folder`: where the project
+        file is (the audio path is relative to it)."""
         if not isinstance(d, dict):
             raise _Invalid("it is not a JSON object")
         if d.get("format") != FORMAT:
@@ -103,12 +120,14 @@ class Project:
             loop=_bool(d, "loop"),
             noise_period=_float(d, "noise_period", 2.0, 0.125, 600.0),
             lesson=_lesson(d.get("lesson", {})),
+            audio=_audio(d.get("audio"), folder),
         )
 
     # ------------------------------------------------------------------ files
     def save(self, path: str | os.PathLike) -> Path:
         """Writes the project atomically: a temporary file beside the target, then a rename."""
-        return save_text(path, json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n", fsync=True)
+        doc = self.to_dict(Path(path).absolute().parent)
+        return save_text(path, json.dumps(doc, indent=2, ensure_ascii=False) + "\n", fsync=True)
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Project":
@@ -123,7 +142,7 @@ class Project:
         except RecursionError:
             raise StudioError(f"{path} is not a valid project: it is nested too deeply") from None
         try:
-            return cls.from_dict(doc)
+            return cls.from_dict(doc, path.absolute().parent)
         except _Invalid as e:
             raise StudioError(f"{path} is not a valid project: {e}") from None
 
@@ -256,3 +275,23 @@ def _lesson(v) -> Lesson:
                           [_keyframe(k, j) for j, k in enumerate(_list(sd, "keyframes"))],
                           _int(sd, "line", 0, 0, 2**31)))
     return Lesson(title, shots)
+
+
+def _audio(v, folder) -> ProjectAudio | None:
+    """The music: a song's path (relative to the project file's folder), an offset and drives."""
+    if v is None:
+        return None
+    if not isinstance(v, dict):
+        raise _Invalid("its audio must be an object")
+    named = {f"audio {k}": x for k, x in v.items() if k in ("path", "offset")}    # "its audio path must…"
+    path = _text(named, "audio path", required=True)
+    drives = []
+    for i, d in enumerate(_list(v, "drives")):
+        if not isinstance(d, dict):
+            raise _Invalid(f"its audio drive {i + 1} must be an object")
+        try:
+            drives.append(Drive(d.get("direction"), d.get("feature"), d.get("amount", 1.0),
+                                d.get("smoothing", 0.0)).checked())
+        except StudioError as e:
+            raise _Invalid(f"its audio drive {i + 1} is wrong: {e}") from None
+    return ProjectAudio(ProjectAudio.found(path, folder), _float(named, "audio offset", 0.0, 0.0, MAX_SECONDS), drives)

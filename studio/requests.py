@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class RenderRequest:
@@ -14,17 +16,21 @@ class RenderRequest:
     visible: int = 0                        # the frame the user is looking at: rendered first
     image_path: str = ""                    # a still to animate (image to video), or ""
     id: int = 0
-    timeline: tuple = ()                    # frozen TimelineSpec parts: (fps, loop, noise_period, keys); () = none
+    timeline: tuple = ()                    # frozen TimelineSpec parts: (fps, loop, noise_period, keys, drives,
+                                            # ((feature, float64 bytes), ...)); () = none
 
     @staticmethod
     def make(prompt: str, seed: int, frames: int, sliders: dict, visible: int = 0, image_path: str = "",
              timeline=None):
-        """`timeline`: a TimelineSpec (keys, loop, noise loop), or None for a still look."""
+        """`timeline`: a TimelineSpec (keys, loop, noise loop, drives), or None for a still look."""
         kept = tuple(sorted((k, float(v)) for k, v in sliders.items() if v != 0))
         frozen = ()
         if timeline is not None and timeline.animated:
             keys = tuple((k.time, tuple(sorted(k.sliders.items())), k.easing, k.seed) for k in timeline.keys)
-            frozen = (int(timeline.fps), bool(timeline.loop), float(timeline.noise_period), keys)
+            read = sorted({d.feature for d in timeline.drives} & set(timeline.features))
+            features = tuple((n, np.asarray(timeline.features[n], np.float64).tobytes()) for n in read)
+            frozen = (int(timeline.fps), bool(timeline.loop), float(timeline.noise_period), keys,
+                      tuple(timeline.drives), features)
         return RenderRequest(prompt, int(seed), int(frames), kept, max(0, min(int(visible), frames - 1)), image_path,
                              0, frozen)
 
@@ -42,9 +48,9 @@ class RenderRequest:
         if not self.timeline:
             return None
         from studio.engine.trajectory import Key, TimelineSpec
-        fps, loop, period, keys = self.timeline
+        fps, loop, period, keys, drives, features = self.timeline
         return TimelineSpec(self.frames, fps, dict(self.sliders), [Key(t, dict(sl), e, sd) for t, sl, e, sd in keys],
-                            loop, self.seed, period)
+                            loop, self.seed, period, drives, {n: np.frombuffer(b, np.float64).copy() for n, b in features})
 
     def key(self) -> tuple:
         """What the frames depend on (not the id nor the visible frame)."""

@@ -10,10 +10,13 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from studio.basics.errors import StudioError
+from studio.engine.audio_drives import Drive
+from studio.engine.audio_features import FEATURES
 from studio.engine.trajectory import EASINGS
 from studio.lesson.script import Lesson, Shot
 from studio.project import (EXPORT_FITS, EXPORT_FORMATS, EXPORT_SCALINGS, EXPORT_SIZES, MAX_FRAMES, ExportOptions,
                             Keyframe, Project)
+from studio.project_audio import ProjectAudio
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DIRECTIONS = ("size", "speed", "sefa1", "sefa12", "color-red", "background-sunset", "noise")
@@ -37,11 +40,15 @@ shots = st.builds(Shot, seconds=st.floats(0.01, 600, allow_nan=False), prompt=st
                   caption=st.text(max_size=40), seed=st.integers(0, MAX_SEED), sliders=sliders,
                   keyframes=st.lists(keyframes, max_size=2), line=st.integers(0, 2**31))
 lessons = st.builds(Lesson, title=st.text(max_size=30), shots=st.lists(shots, max_size=2))
+drives = st.builds(Drive, direction=st.sampled_from(DIRECTIONS), feature=st.sampled_from(FEATURES),
+                   amount=slider_values(), smoothing=st.floats(0, 10, allow_nan=False))
+songs = st.builds(ProjectAudio, path=st.text("abc xyz-_.é", min_size=1, max_size=12).map(lambda n: f"/music/{n}.mp3"),
+                  offset=st.floats(0, 86400, allow_nan=False), drives=st.lists(drives, max_size=3))
 projects = st.builds(
     Project, model=st.text(min_size=1, max_size=30).filter(str.strip), prompt=st.text(max_size=80),
     seed=st.integers(0, MAX_SEED), frames=st.integers(1, MAX_FRAMES), fps=st.integers(1, 120), sliders=sliders,
     keyframes=st.lists(keyframes, max_size=5), export=exports, seed_locked=st.booleans(), loop=st.booleans(),
-    noise_period=st.floats(0.125, 600, allow_nan=False), lesson=lessons)
+    noise_period=st.floats(0.125, 600, allow_nan=False), lesson=lessons, audio=st.none() | songs)
 
 
 @SETTINGS
@@ -81,7 +88,8 @@ def valid_doc() -> dict:
                 keyframes=[Keyframe(0.0, {"size": 0.5}, "ease-in", 7), Keyframe(1.5, {"sefa1": -1.0})],
                 loop=True, noise_period=4.0,
                 lesson=Lesson("Colours", [Shot(2.0, "a blue square", "Blue.", 5, {"size": 1.0},
-                                               [Keyframe(0.5, {"size": 2.0})], 3)]))
+                                               [Keyframe(0.5, {"size": 2.0})], 3)]),
+                audio=ProjectAudio("/music/song.mp3", 1.5, [Drive("size", "loudness", 1.5, 0.2), Drive("noise", "beat")]))
     return json.loads(json.dumps(p.to_dict()))
 
 
@@ -154,6 +162,15 @@ FIELDS = {
     ("lesson", "shots", 0, "sliders"): _sliders,
     ("lesson", "shots", 0, "keyframes"): _objects,
     ("lesson", "shots", 0, "line"): _is_int,
+    ("audio",): lambda v: v is None or isinstance(v, dict),
+    ("audio", "path"): lambda v: isinstance(v, str) and bool(v.strip()),
+    ("audio", "offset"): _is_num,
+    ("audio", "drives"): _objects,
+    ("audio", "drives", 0): lambda v: False,
+    ("audio", "drives", 0, "direction"): lambda v: isinstance(v, str) and bool(v.strip()),
+    ("audio", "drives", 0, "feature"): lambda v: v in FEATURES,
+    ("audio", "drives", 0, "amount"): _size_value,
+    ("audio", "drives", 0, "smoothing"): lambda v: _is_num(v) and 0 <= v <= 10,
 }
 
 json_scalars = (st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.text(max_size=20)
@@ -180,7 +197,8 @@ def test_wrong_types_for_every_field_are_refused(tmp_path, where, value):
 NUMBERS = [("sliders", "size"), ("keyframes", 0, "sliders", "size"), ("keyframes", 0, "time"),
            ("lesson", "shots", 0, "sliders", "size"), ("lesson", "shots", 0, "seconds"),
            ("lesson", "shots", 0, "keyframes", 0, "time"), ("noise_period",), ("seed",),
-           ("frames",), ("fps",), ("export", "fps"), ("keyframes", 0, "seed")]
+           ("frames",), ("fps",), ("export", "fps"), ("keyframes", 0, "seed"), ("audio", "offset"),
+           ("audio", "drives", 0, "amount"), ("audio", "drives", 0, "smoothing")]
 
 
 @pytest.mark.parametrize("where", NUMBERS)
@@ -198,7 +216,7 @@ def test_unknown_easing_is_refused(tmp_path, easing):
     assert "easing" in message
 
 
-@pytest.mark.parametrize("version", [0, 3, 99, -1, 10**30, 1.0, "2", None, True])
+@pytest.mark.parametrize("version", [0, 4, 99, -1, 10**30, 1.0, "2", None, True])
 def test_unknown_versions_are_refused(tmp_path, version):
     message = refused(tmp_path, json.dumps(_set(valid_doc(), ("version",), version)))
     assert "version" in message

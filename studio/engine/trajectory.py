@@ -15,6 +15,9 @@ Semantics (DESIGN.md, binding):
 
 The "noise loop" is a keyframable pseudo-direction named `noise`: its value is the radius of a
 seamless periodic wander around the current look (period `noise_period` seconds).
+
+Drives (audio_drives.Drive) add a song's features to the keyed values frame by frame: a timeline
+holds the drives and the per-frame features they read (audio_features.feature_frames).
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..basics.errors import StudioError
+from .audio_drives import apply_drives
 
 EASINGS = ("linear", "ease-in", "ease-out", "ease-in-out", "hold")
 NOISE = "noise"                 # the pseudo-direction whose value is the noise loop's radius
@@ -48,19 +52,26 @@ class TimelineSpec:
     loop: bool = False
     seed: int = 0                                 # the content seed where no key names one
     noise_period: float = 2.0                     # seconds per turn of the noise loop
+    drives: tuple = ()                            # (audio_drives.Drive, ...)
+    features: dict = field(default_factory=dict)  # {feature: (frames,) 0..1}: what the drives read
 
     @classmethod
     def of(cls, frames: int, fps: int, sliders: dict, keyframes, loop: bool = False, seed: int = 0,
-           noise_period: float = 2.0) -> "TimelineSpec":
+           noise_period: float = 2.0, drives=(), features: dict | None = None) -> "TimelineSpec":
         """The timeline of a clip from its document fields; `keyframes`: anything with time, sliders,
         easing and seed (a project's or a lesson shot's keys)."""
         keys = [Key(k.time, dict(k.sliders), k.easing, k.seed) for k in keyframes]
-        return cls(frames, fps, dict(sliders), keys, loop, seed, noise_period)
+        return cls(frames, fps, dict(sliders), keys, loop, seed, noise_period, tuple(drives), dict(features or {}))
+
+    @property
+    def driven(self) -> bool:
+        """Whether a drive moves something (it has an amount and its feature is here)."""
+        return any(d.amount != 0 and d.feature in self.features for d in self.drives)
 
     @property
     def animated(self) -> bool:
-        """Whether anything changes over time (keys, a loop or a noise wander)."""
-        return bool(self.keys) or self.loop or abs(self.sliders.get(NOISE, 0.0)) > 0
+        """Whether anything changes over time (keys, a loop, a noise wander or a drive)."""
+        return bool(self.keys) or self.loop or abs(self.sliders.get(NOISE, 0.0)) > 0 or self.driven
 
 
 MAX_FRAMES = 4096
@@ -159,7 +170,8 @@ def _sorted_keys(spec: TimelineSpec) -> list:
 
 
 def slider_tracks(spec: TimelineSpec) -> dict:
-    """{direction: (frames,) float64}: every direction in force over the clip, noise included."""
+    """{direction: (frames,) float64}: every direction in force over the clip, noise included,
+    drives added."""
     times = frame_times(spec)
     keys = _sorted_keys(spec)
     length = spec.frames / spec.fps
@@ -173,7 +185,7 @@ def slider_tracks(spec: TimelineSpec) -> dict:
             out[name] = _track(times, keyed, spec.loop, length)
         else:
             out[name] = np.full(spec.frames, float(spec.sliders.get(name, 0.0)))
-    return out
+    return apply_drives(out, spec.drives, spec.features, spec.fps, spec.frames) if spec.driven else out
 
 
 def seed_track(spec: TimelineSpec):
@@ -246,4 +258,5 @@ def clip_spec(model, seed: int, frames: int | None, sliders: dict | None, timeli
     spec = timeline or TimelineSpec(frames, model.fps, sliders, seed=int(seed))
     for k in spec.keys:
         model.check_sliders(k.sliders)
+    model.check_sliders({d.direction: 0.0 for d in spec.drives})
     return spec, frames, sliders

@@ -1,4 +1,5 @@
 """Writes clips: MP4 (H.264, yuv420p), WebM (VP9), GIF, a PNG sequence (a directory) or .npy.
+MP4 and WebM carry a soundtrack when given one (AAC and Opus), cut to the clip's length.
 
 Writing is atomic: frames go to a temporary name beside the target, which is renamed into place
 only when everything is written. A cancel or an error leaves no partial file behind.
@@ -18,6 +19,7 @@ from ..basics.files import atomic_path
 
 VIDEO_FORMATS = {".mp4": ("libx264", ["-pix_fmt", "yuv420p", "-crf", "18", "-preset", "medium"]),
                  ".webm": ("libvpx-vp9", ["-pix_fmt", "yuv420p", "-b:v", "0", "-crf", "30", "-deadline", "good"])}
+AUDIO_CODECS = {".mp4": ["-c:a", "aac", "-b:a", "160k"], ".webm": ["-c:a", "libopus", "-b:a", "128k"]}
 SUFFIXES = (".mp4", ".webm", ".gif", ".npy")
 
 
@@ -31,6 +33,19 @@ class ExportSettings:
     fit: str = "letterbox"        # letterbox or crop, when the frame and the size differ in aspect
     scaling: str = "native"       # native (the model draws at the export size), smooth or pixel (nearest)
     fps: int = 8
+
+
+@dataclass(frozen=True)
+class Soundtrack:
+    """A song under a clip: the clip's first frame shows `offset` seconds into it. It is cut to the
+    clip's length and padded with silence where it ends sooner."""
+    path: str
+    offset: float = 0.0
+
+    def output_args(self, kind: str, seconds: float) -> list:
+        """ffmpeg's output arguments for this song (its second input) from `offset`, `seconds` long."""
+        trim = f"atrim=start={self.offset:.6f},asetpts=PTS-STARTPTS,apad,atrim=end={seconds:.6f}"
+        return ["-af", trim, *AUDIO_CODECS[kind]]
 
 
 def kind_of(path: Path) -> str:
@@ -75,16 +90,19 @@ def resize_frame(frame: np.ndarray, settings: ExportSettings) -> np.ndarray:
 
 
 def write_clip(frames: np.ndarray, path: str | os.PathLike, settings: ExportSettings | None = None,
-               progress=None, cancelled=lambda: False, overlay=None, credentials=None, identity=None) -> Path:
+               progress=None, cancelled=lambda: False, overlay=None, credentials=None, identity=None,
+               soundtrack: Soundtrack | None = None) -> Path:
     """frames: uint8 (T, H, W, 3) RGB, or frames drawn as they are written (anything with len() whose
     iteration gives such frames: `studio.project_frames.ExportFrames`). progress(done, total) is called
     per frame; cancelled() may stop it.
     overlay(frame, index) -> frame draws titles or captions on the resized frame.
     credentials: a `credentials.GenerationFacts`; the file (each PNG frame) is signed with Content
     Credentials (WebM: the same facts as tags) before it is renamed into place, so a failure to
-    sign leaves no file. identity: a `SigningIdentity` (default: the local one)."""
+    sign leaves no file. identity: a `SigningIdentity` (default: the local one).
+    soundtrack: the song an MP4 or WebM carries, muxed before signing (other formats have no sound)."""
     try:
-        return _write_clip(frames, Path(path), settings, progress, cancelled, overlay, credentials, identity)
+        return _write_clip(frames, Path(path), settings, progress, cancelled, overlay, credentials, identity,
+                           soundtrack)
     except OSError as e:
         reason = e.strerror or (str(e).strip().splitlines() or ["input/output error"])[0]
         raise StudioError(f"cannot write {path}: {reason}") from None
@@ -107,7 +125,8 @@ def _sign(tmp: Path, kind: str, final: Path, facts, identity) -> None:
         raise SigningFailed(f"could not sign {final.name} with Content Credentials: {str(e).split(': ', 1)[-1]}") from None
 
 
-def _write_clip(frames, path: Path, settings, progress, cancelled, overlay, credentials=None, identity=None) -> Path:
+def _write_clip(frames, path: Path, settings, progress, cancelled, overlay, credentials=None, identity=None,
+                soundtrack=None) -> Path:
     settings = settings or ExportSettings()
     path = Path(path)
     kind = kind_of(path)
@@ -121,6 +140,9 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay, cred
     if settings.fps < 1 or settings.fps > 120:
         raise StudioError(f"fps must be between 1 and 120, not {settings.fps}")
     check_writable(path)
+    if soundtrack is not None and kind in VIDEO_FORMATS:
+        from ..engine.audio_features import audio_duration
+        audio_duration(soundtrack.path)                 # a missing or unreadable song: one sentence, nothing written
     if kind == "dir" and path.exists() and any(path.iterdir()):
         raise StudioError(f"{path} is a folder that is not empty; choose a new folder for PNG frames")
     total = len(frames)
@@ -162,9 +184,13 @@ def _write_clip(frames, path: Path, settings, progress, cancelled, overlay, cred
             it = frames_out()
             first = next(it)
             h, w = first.shape[:2]
+            sound = {}
+            if soundtrack is not None:
+                sound = {"audio_path": str(soundtrack.path)}
+                params = params + soundtrack.output_args(kind, total / settings.fps)
             writer = imageio_ffmpeg.write_frames(str(tmp), (w, h), fps=settings.fps, codec=codec,
-                                                 output_params=params, macro_block_size=1, quality=None,
-                                                 ffmpeg_log_level="error")
+                                                 output_params=list(params), macro_block_size=1, quality=None,
+                                                 ffmpeg_log_level="error", **sound)
             writer.send(None)
             try:
                 writer.send(first)
