@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 # worker event -> (the request kind whose newest id it must carry, whether the public signal gets the id)
 ROUTES = {"modelLoaded": ("load", False), "parsed": ("parse", False), "clipStarted": ("render", True),
           "framesReady": ("render", True), "clipFinished": ("render", True), "exportFinished": ("export", False),
-          "exportCancelled": ("export", False), "renderCancelled": ("render", False)}
+          "exportCancelled": ("export", False), "exportUnsigned": ("export", False),
+          "renderCancelled": ("render", False)}
 
 
 class EngineClient(QObject):
@@ -42,6 +43,7 @@ class EngineClient(QObject):
     exportProgress = Signal(int, int)          # done, total
     exportFinished = Signal(str)               # path written
     exportCancelled = Signal()
+    exportUnsigned = Signal(str)               # could not sign with Content Credentials (nothing written): why
     renderCancelled = Signal()
     nativeFramesReady = Signal(object, object, object)     # clip key, frame indices, uint8 (n, size, size, 3)
     failed = Signal(str, str)                  # job kind, message

@@ -52,6 +52,7 @@ EVENTS = {                                     # name: payload (the request id t
     "progress": "done, total",
     "exportFinished": "path written",
     "exportCancelled": "",
+    "exportUnsigned": "one-sentence message: drawn, but signing failed, so nothing was written",
     "renderCancelled": "",
     "nativeFramesReady": "frame indices, uint8 (n, size, size, 3)",
     "failed": "job kind, one-sentence message",
@@ -302,7 +303,7 @@ class EngineWorker(QObject):
             self._emit("renderCancelled", req.id)
 
     def _do_export(self, req: ExportRequest) -> None:
-        from studio.media.writer import Cancelled, ExportSettings, write_clip
+        from studio.media.writer import Cancelled, ExportSettings, SigningFailed, write_clip
         self._emit("status", 0, "Exporting…")
         n = req.render.frames
         settings = ExportSettings(size=req.size, fit=req.fit, scaling=req.scaling, fps=req.fps)
@@ -330,6 +331,9 @@ class EngineWorker(QObject):
                               cancelled=self._export_cancel.is_set, credentials=facts, identity=req.identity)
         except Cancelled:
             self._emit("exportCancelled", req.id)
+            return
+        except SigningFailed as e:               # the user may save it unsigned: the export dialog asks
+            self._emit("exportUnsigned", req.id, str(e))
             return
         self._emit("exportFinished", req.id, str(path))
 

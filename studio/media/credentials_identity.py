@@ -33,8 +33,10 @@ FOLDER = "credentials"
 CHAIN, KEY, CA = "signing-chain.pem", "signing-key.pem", "local-ca.pem"
 LOCAL_ORGANIZATION = "Latent Studio local identity"   # the O= of the local certificates (readers show it)
 VALID_YEARS = 10
-# settings keys (QSettings or any mapping): a user's own certificate chain and key
+# settings keys (QSettings or any mapping): a user's own certificate chain and key; which identity
+# signs ("local" or "own"; absent: their own when chain and key are named)
 SETTING_CHAIN, SETTING_KEY, SETTING_ALG = "credentials/cert_chain", "credentials/key", "credentials/alg"
+SETTING_USE = "credentials/identity"
 
 
 @dataclass(frozen=True)
@@ -76,12 +78,14 @@ def local_identity(create: bool = True) -> SigningIdentity | None:
 def identity_from_settings(settings) -> SigningIdentity:
     """The user's own certificate chain and key when the settings name them, else the local identity.
     settings: a QSettings (anything with value(key)) or a mapping, keys SETTING_CHAIN, SETTING_KEY and
-    optionally SETTING_ALG. Naming only one of chain and key is an error."""
+    optionally SETTING_ALG; SETTING_USE "local" picks the local identity even when they are named (the
+    app keeps the paths for when the user picks their own again), "own" requires them. Naming only
+    one of chain and key is an error."""
     def get(key):
         value = settings.value(key) if hasattr(settings, "value") else settings.get(key)
         return str(value).strip() if value not in (None, "") else None
-    chain, key, alg = get(SETTING_CHAIN), get(SETTING_KEY), get(SETTING_ALG)
-    if not chain and not key:
+    chain, key, alg, use = get(SETTING_CHAIN), get(SETTING_KEY), get(SETTING_ALG), get(SETTING_USE)
+    if use == "local" or (not chain and not key and use != "own"):
         return local_identity()
     if not chain or not key:
         raise StudioError("a signing certificate needs both a certificate chain file and a key file")

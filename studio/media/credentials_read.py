@@ -178,6 +178,26 @@ def library_reason(e: Exception) -> str:
     return text.removeprefix(f"{category}: ").rstrip(".")
 
 
+def summary(d: dict) -> str:
+    """The dict from read_credentials as one short phrase, e.g. "made by a model (footage-gan, seed 3),
+    credentials verified (untrusted signer)" or "Content Credentials do not verify (the file changed
+    after signing)"."""
+    if not d["present"]:
+        return "no Content Credentials"
+    if d["signed"] and not d["validates"]:
+        codes = [e["code"] or "" for e in d["errors"]]
+        why = ("the file changed after signing" if any(c.endswith("ash.mismatch") for c in codes)
+               else ", ".join(c for c in codes if c) or d.get("note") or "they are damaged")
+        return f"Content Credentials do not verify ({why})"
+    made = "made by a model" if d["made_by_model"] else "not marked as made by a model"
+    facts = [str(d["model"])] if d["model"] else [d["generator"]] if d["generator"] else []
+    facts += [f"seed {d['seed']}"] if d["seed"] is not None else []
+    text = made + (f" ({', '.join(facts)})" if facts else "")
+    if not d["signed"]:
+        return text + ", unsigned metadata (not verified)"
+    return text + ", credentials verified" + ("" if d["trusted"] else " (untrusted signer)")
+
+
 def format_credentials(d: dict) -> str:
     """The dict from read_credentials as a few lines for a person."""
     name = Path(d["path"]).name

@@ -1,6 +1,9 @@
-"""The export dialog: format, size, fit, scaling and fps; the worker renders and writes the clip.
+"""The export dialog: format, size, fit, scaling, fps and Content Credentials; the worker renders and
+writes the clip.
 
-The file is written atomically by the media writer, so Cancel (or an error) leaves nothing behind.
+The file is written atomically by the media writer, so Cancel (or an error) leaves nothing behind. A
+clip that cannot be signed is not written either: the dialog asks whether to save it without
+credentials, and only that choice exports it again unsigned.
 """
 from __future__ import annotations
 
@@ -12,10 +15,10 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QProgressBar, QPushButton, QSpinBox, QVBoxLayout)
 
-from ..basics.errors import StudioError
 from ..basics.export_sizes import SIZES as EXPORT_SIZES, size_label
 from ..engine_client import EngineClient
 from ..requests import ExportRequest, RenderRequest
+from .credentials_settings import ExportSigning
 
 FORMATS = {"mp4": ("MP4 (H.264, yuv420p)", ".mp4"), "webm": ("WebM (VP9)", ".webm"),
            "gif": ("GIF (looping)", ".gif"), "png": ("PNG sequence (a folder)", "")}
@@ -32,13 +35,15 @@ class ExportDialog(QDialog):
     options = Signal(dict)                # the settings used, for the project document
 
     def __init__(self, engine: EngineClient, request: RenderRequest, fps: int, folder: str, name: str,
-                 settings: dict | None = None, parent=None):
+                 settings: dict | None = None, parent=None, prefs: QSettings | None = None):
+        """settings: the project's export options; prefs: the app's QSettings (Content Credentials)."""
         super().__init__(parent)
         self.setWindowTitle("Export clip")
         self.setMinimumWidth(520)
         self.engine = engine
         self.request = request
         self.busy = False
+        self.signing = ExportSigning(self, prefs if prefs is not None else QSettings())
         s = settings or {}
 
         lay = QVBoxLayout(self)
@@ -89,6 +94,7 @@ class ExportDialog(QDialog):
         form.addRow("Caption", self.caption)
         form.addRow("Save to", row)
         lay.addLayout(form)
+        lay.addWidget(self.signing.group)
 
         add_progress_and_buttons(self, lay)
 
@@ -102,6 +108,7 @@ class ExportDialog(QDialog):
         engine.exportProgress.connect(self._progress)
         engine.exportFinished.connect(self._finished)
         engine.exportCancelled.connect(self._cancelled)
+        engine.exportUnsigned.connect(self._not_signed)
         engine.failed.connect(self._failed)
 
     # ------------------------------------------------------------------ choices
@@ -147,37 +154,42 @@ class ExportDialog(QDialog):
             self.path.setText(path)
 
     # ------------------------------------------------------------------ running
-    def start(self) -> bool:
-        if self.busy:
+    def start(self, unsigned: bool = False) -> bool:
+        """Exports with the Content Credentials the settings ask for; unsigned: without them this once
+        (the user's answer to a signature that failed)."""
+        if self.busy or self.signing.question is not None:
             return False
         path = self.path.text().strip()
         if not path:
             self._say("Choose where to save the clip.", error=True)
             return False
         target = Path(path).expanduser()
-        if self.format.currentData() != "png" and target.is_file() and self.isVisible() and not self._confirm(target):
+        if (not unsigned and self.format.currentData() != "png" and target.is_file() and self.isVisible()
+                and not self._confirm(target)):
             return False
+        signing = self.signing.choices(unsigned)
+        if signing is None:
+            return False
+        sign, with_prompt, identity = signing
         s = self.settings()
         self.busy = True
         self._set_running(True)
         self.progress.setValue(0)
         self._say("Rendering and writing…")
         self.options.emit(s)
-        from ..media.credentials_identity import identity_from_settings
-        prefs = QSettings()
-        try:
-            identity = identity_from_settings(prefs)
-        except StudioError as e:
-            self.busy = False
-            self._set_running(False)
-            self._say(f"Content Credentials: {e}", error=True)
-            return False
         self.engine.export(ExportRequest(self.request, str(target), size=s["size"], fit=s["fit"],
                                          scaling=s["scaling"], fps=s["fps"], title=s["title"], caption=s["caption"],
-                                         credentials=prefs.value("credentials/enabled", True, type=bool),
-                                         credentials_prompt=prefs.value("credentials/include_prompt", False, type=bool),
-                                         identity=identity))
+                                         credentials=sign, credentials_prompt=with_prompt, identity=identity))
         return True
+
+    def _not_signed(self, message: str) -> None:
+        """The clip was drawn but could not be signed, so nothing was written: ask what to do."""
+        if not self._end():
+            return
+        self.progress.setValue(0)
+        if not self.quitter.quitting:
+            self.signing.failed(message)
+        self.quitter.ended()
 
     def ask_quit(self) -> bool:
         """Ctrl+Q while exporting: whether to cancel the export and quit (tests replace this)."""
@@ -190,7 +202,7 @@ class ExportDialog(QDialog):
 
     def _set_running(self, running: bool) -> None:
         for w in (self.format, self.size, self.fit, self.scaling, self.fps, self.title, self.caption, self.path,
-                  self.export):
+                  self.signing.group, self.export):
             w.setEnabled(not running)
         self.cancel.setText("Cancel" if running else "Close")
 
@@ -205,30 +217,32 @@ class ExportDialog(QDialog):
         if self.busy and total:
             self.progress.setValue(round(100 * done / total))
 
-    def _finished(self, path: str) -> None:
+    def _end(self) -> bool:
+        """The running export is over (False: none was running)."""
         if not self.busy:
-            return
+            return False
         self.busy = False
         self._set_running(False)
+        return True
+
+    def _finished(self, path: str) -> None:
+        if not self._end():
+            return
         self.progress.setValue(100)
-        self._say(f"Saved {path}")
+        self._say(f"Saved {path}" + ("" if self.signing.signed else " without Content Credentials"))
         self.exported.emit(path)
         self.quitter.ended()
 
     def _cancelled(self) -> None:
-        if not self.busy:
+        if not self._end():
             return
-        self.busy = False
-        self._set_running(False)
         self.progress.setValue(0)
         self._say("Cancelled; no file was written.")
         self.quitter.ended()
 
     def _failed(self, kind: str, message: str) -> None:
-        if kind != "export" or not self.busy:
+        if kind != "export" or not self._end():
             return
-        self.busy = False
-        self._set_running(False)
         self.progress.setValue(0)
         self._say(message, error=True)
         self.quitter.ended()
@@ -245,7 +259,8 @@ class ExportDialog(QDialog):
 
     def done(self, r) -> None:
         for sig, slot in ((self.engine.exportProgress, self._progress), (self.engine.exportFinished, self._finished),
-                          (self.engine.exportCancelled, self._cancelled), (self.engine.failed, self._failed)):
+                          (self.engine.exportCancelled, self._cancelled), (self.engine.failed, self._failed),
+                          (self.engine.exportUnsigned, self._not_signed)):
             try:
                 sig.disconnect(slot)
             except (RuntimeError, TypeError):

@@ -3,7 +3,9 @@
 A lesson renders in its own process, `python -m studio lesson PROJECT --out …`, the same code path
 as the command line. The engine thread stays free for the preview, Cancel is a SIGTERM that the
 command turns into a clean stop (its files are written atomically, so nothing is left behind), and
-a crash in the encoder cannot take the window with it.
+a crash in the encoder cannot take the window with it. The lesson is signed with Content Credentials
+as the settings say; when signing fails the command keeps nothing, and the dialog asks whether to
+render it again unsigned.
 """
 from __future__ import annotations
 
@@ -12,14 +14,27 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, Qt, Signal
+from PySide6.QtCore import QObject, QProcess, QSettings, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPushButton, QSpinBox, QVBoxLayout)
 
+from .credentials_settings import ExportSigning
 from .export_dialog import SIZES, QuitWhileExporting, add_progress_and_buttons, ask_quit
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {"mp4": ("MP4 (H.264) with a subtitle track", ".mp4"), "webm": ("WebM (VP9) with a WebVTT track", ".webm")}
+NOT_KEPT = "; the lesson was not kept (add --no-credentials to save it unsigned)"   # how `studio lesson` ends a
+#                                                                    failed signature's message (cli._sign_lesson)
+
+
+def signing_args(sign: bool, with_prompt: bool, identity) -> list[str]:
+    """The `studio lesson` options for an export's Content Credentials."""
+    if not sign:
+        return ["--no-credentials"]
+    args = ["--credentials-prompt"] if with_prompt else []
+    if identity is not None and not identity.local:
+        args += ["--signing-cert", str(identity.cert_chain_path), "--signing-key", str(identity.key_path)]
+    return args
 
 
 class LessonJob(QObject):
@@ -28,6 +43,7 @@ class LessonJob(QObject):
     finished = Signal(str)                     # the path written
     cancelled = Signal()
     failed = Signal(str)                       # one sentence
+    unsigned = Signal(str)                     # could not sign with Content Credentials (nothing kept): why
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -42,14 +58,15 @@ class LessonJob(QObject):
         return self.proc is not None and self.proc.state() != QProcess.ProcessState.NotRunning
 
     def start(self, project, out: str, size: str = "720p", fps: int | None = None, title_seconds: float = 2.0,
-              burn_in: bool = False, narrate: bool = False) -> None:
-        """project: a studio.project.Project whose lesson (and model) is rendered."""
+              burn_in: bool = False, narrate: bool = False, signing: list[str] = ()) -> None:
+        """project: a studio.project.Project whose lesson (and model) is rendered; signing: options from
+        `signing_args` (none: signed with the local identity, without the prompts)."""
         self._tmp = tempfile.mkdtemp(prefix="latent-lesson-")
         doc = project.save(Path(self._tmp) / "lesson.lstudio")
         args = ["-m", "studio", "lesson", str(doc), "--out", out, "--size", size, "--title-seconds",
                 f"{title_seconds:g}", "--progress"]
         args += (["--fps", str(fps)] if fps else []) + (["--burn-in"] if burn_in else []) + \
-            (["--narrate"] if narrate else [])
+            (["--narrate"] if narrate else []) + list(signing)
         self.out, self._cancelling, self._err = out, False, b""
         self.proc = QProcess(self)
         self.proc.setWorkingDirectory(str(ROOT))
@@ -87,7 +104,11 @@ class LessonJob(QObject):
             self.finished.emit(self.out)
         else:
             lines = [s for s in self._err.decode(errors="replace").strip().splitlines() if s.strip()]
-            self.failed.emit((lines[-1] if lines else f"the lesson stopped with status {code}").removeprefix("error: "))
+            message = (lines[-1] if lines else f"the lesson stopped with status {code}").removeprefix("error: ")
+            if message.endswith(NOT_KEPT):
+                self.unsigned.emit(message.removesuffix(NOT_KEPT))
+            else:
+                self.failed.emit(message)
 
     def _cleanup(self) -> None:
         if self._tmp:
@@ -99,7 +120,9 @@ class LessonExportDialog(QDialog):
     """Format, size, frame rate, title card, burn-in and narration; progress and Cancel."""
     exported = Signal(str)
 
-    def __init__(self, project, folder: str, name: str, narration_available: bool, parent=None):
+    def __init__(self, project, folder: str, name: str, narration_available: bool, parent=None,
+                 prefs: QSettings | None = None):
+        """prefs: the app's QSettings (Content Credentials)."""
         super().__init__(parent)
         self.setWindowTitle("Export lesson")
         self.setMinimumWidth(540)
@@ -146,6 +169,8 @@ class LessonExportDialog(QDialog):
                          ("Title card", self.title_seconds), ("", self.burn_in), ("", self.narrate), ("Save to", row)):
             form.addRow(label, w)
         lay.addLayout(form)
+        self.signing = ExportSigning(self, prefs if prefs is not None else QSettings())
+        lay.addWidget(self.signing.group)
         add_progress_and_buttons(self, lay)
         self.message.setText("A soft subtitle track, .srt and .vtt files beside the video, and a chapter per shot.")
         self.format.currentIndexChanged.connect(self._suffix_follows_format)
@@ -154,6 +179,7 @@ class LessonExportDialog(QDialog):
         self.job.finished.connect(self._finished)
         self.job.cancelled.connect(lambda: self._end("Cancelled; no file was written."))
         self.job.failed.connect(lambda m: self._end(m, error=True))
+        self.job.unsigned.connect(self._not_signed)
 
     def _suffix_follows_format(self) -> None:
         p = Path(self.path.text().strip() or "lesson")
@@ -165,30 +191,45 @@ class LessonExportDialog(QDialog):
         if path:
             self.path.setText(path if path.lower().endswith(suffix) else path + suffix)
 
-    def start(self) -> bool:
-        if self.job.running:
+    def start(self, unsigned: bool = False) -> bool:
+        """Renders the lesson, signed as the settings ask; unsigned: without credentials this once (the
+        user's answer to a signature that failed)."""
+        if self.job.running or self.signing.question is not None:
             return False
         path = self.path.text().strip()
         if not path:
             self._say("Choose where to save the lesson.", error=True)
             return False
+        signing = self.signing.choices(unsigned)
+        if signing is None:
+            return False
         for w in (self.format, self.size, self.fps, self.title_seconds, self.burn_in, self.narrate, self.path,
-                  self.export):
+                  self.signing.group, self.export):
             w.setEnabled(False)
         self.cancel.setText("Cancel")
         self.progress.setValue(0)
         self._say("Rendering the lesson…")
         self.job.start(self.project, str(Path(path).expanduser()), self.size.currentData(), self.fps.value(),
-                       self.title_seconds.value(), self.burn_in.isChecked(), self.narrate.isChecked())
+                       self.title_seconds.value(), self.burn_in.isChecked(), self.narrate.isChecked(),
+                       signing_args(*signing))
         return True
 
     def _finished(self, path: str) -> None:
         self.progress.setValue(100)
-        self._end(f"Saved {path} (+ .srt and .vtt)")
+        unsigned = "" if self.signing.signed else ", without Content Credentials"
+        self._end(f"Saved {path} (+ .srt and .vtt{unsigned})")
         self.exported.emit(path)
 
+    def _not_signed(self, message: str) -> None:
+        """The lesson could not be signed, so nothing was kept: ask what to do."""
+        quitting = self.quitter.quitting
+        self._end(message, error=True)
+        if not quitting:
+            self.signing.failed(message)
+
     def _end(self, text: str, error: bool = False) -> None:
-        for w in (self.format, self.size, self.fps, self.title_seconds, self.burn_in, self.path, self.export):
+        for w in (self.format, self.size, self.fps, self.title_seconds, self.burn_in, self.path, self.signing.group,
+                  self.export):
             w.setEnabled(True)
         self.narrate.setEnabled(self.narrate.toolTip() == "")
         self.cancel.setText("Close")

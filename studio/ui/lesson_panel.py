@@ -335,7 +335,7 @@ class LessonPanel(QWidget):
         from ..lesson.narration import find_engine
         name = slug(self.title.text(), "lesson")
         dlg = LessonExportDialog(self.project(), remembered_folder(self.settings, "exportDir", "videos"), name,
-                                 find_engine() is not None, self.window())
+                                 find_engine() is not None, self.window(), prefs=self.settings)
         dlg.exported.connect(lambda p: self.settings is not None and self.settings.setValue(
             "exportDir", str(Path(p).parent)))
         dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

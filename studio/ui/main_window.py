@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMainWindow
 from ..engine_client import EngineClient
 from ..requests import RenderRequest
 from .bindings import bind_window
+from .credentials_dialog import CredentialsView
 from .document import BY_NAME, ClipDocument
 from .documents import ProjectFiles, _as_list
 from .engine_view import EngineView
@@ -72,6 +73,7 @@ class MainWindow(QMainWindow):
         self.undo = QUndoStack(self)
         build_layout(self)
         bind_window(self)                           # before any other connection: reactions read the document
+        self.credentials_view = CredentialsView(self)   # File > Content Credentials, dropped videos, the still's line
         build_menus(self)
         install_training_dock(self)                 # View > Training Panel (Ctrl+T)
         self._connect()

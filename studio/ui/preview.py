@@ -1,7 +1,8 @@
 """The big preview: the frame under the playhead, zoomed to fit, pixel-exact or smooth.
 
 Pixel-exact scaling snaps to a whole multiple of the frame size, so a 64x64 frame shows crisp
-square pixels at 512 px and above. Dropping an image file on it asks to animate that image.
+square pixels at 512 px and above. Dropping an image file on it asks to animate that image; dropping
+a video or GIF asks what its Content Credentials say.
 """
 from __future__ import annotations
 
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from .player import to_qimage
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
+VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".gif")       # dropped: their Content Credentials are shown
 ZOOMS = {"fit": 0, "100%": 1, "200%": 2, "400%": 4, "800%": 8}
 
 
 class PreviewView(QWidget):
     imageDropped = Signal(str)
+    videoDropped = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -25,7 +28,8 @@ class PreviewView(QWidget):
         self.setMinimumSize(240, 200)
         self.setAcceptDrops(True)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)   # a click leaves the prompt: Space and arrows play
-        self.setToolTip("Drop an image here to animate it (image to video, VAE models)")
+        self.setToolTip("Drop an image here to animate it (image to video, VAE models), or a video or GIF to "
+                        "see its Content Credentials")
         self.image: QImage | None = None
         self.scaling = "pixel"              # pixel, smooth or native (frames drawn at the shown size)
         self.zoom = 0                       # 0: fit, else a whole factor of the model's resolution
@@ -113,17 +117,19 @@ class PreviewView(QWidget):
         p.end()
 
     # ------------------------------------------------------------------ drop an image
-    @staticmethod
-    def _image_path(event) -> str:
+    def _dropped(self, event) -> tuple:
+        """(the signal a dropped file goes to, its path), or (None, "")."""
         urls = event.mimeData().urls() if event.mimeData().hasUrls() else []
         for url in urls:
             path = url.toLocalFile()
             if path.lower().endswith(IMAGE_SUFFIXES):
-                return path
-        return ""
+                return self.imageDropped, path
+            if path.lower().endswith(VIDEO_SUFFIXES):
+                return self.videoDropped, path
+        return None, ""
 
     def dragEnterEvent(self, e):                       # noqa: N802 (Qt name)
-        if self._image_path(e):
+        if self._dropped(e)[1]:
             self._drop_hover = True
             self.update()
             e.acceptProposedAction()
@@ -135,7 +141,7 @@ class PreviewView(QWidget):
     def dropEvent(self, e):                            # noqa: N802 (Qt name)
         self._drop_hover = False
         self.update()
-        path = self._image_path(e)
+        signal, path = self._dropped(e)
         if path:
             e.acceptProposedAction()
-            self.imageDropped.emit(path)
+            signal.emit(path)

@@ -218,6 +218,7 @@ class PromptPanel(QWidget):
         self._from_image = False                 # open groups were read from a still (image to video)
         self._unknown: list[str] = []            # words the model ignored
         self._sliders: list[tuple[str, float]] = []
+        self._still: tuple[str, bool] | None = None   # what the animated still's Content Credentials say, verified
         self.footage: dict | None = None         # a footage model: {"captions": [...], "words": set}; else None
 
         lay.addStretch(1)
@@ -337,11 +338,19 @@ class PromptPanel(QWidget):
             text += ": " + ", ".join(html.escape(w) for w in listed) + (", …" if len(words) > len(listed) else "")
         return text + "."
 
+    def set_still_credentials(self, text: str | None, verified: bool = True) -> None:
+        """What the Content Credentials of the still being animated say (None: it carries none)."""
+        self._still = (text, verified) if text else None
+        self.set_sliders_in_force(self._sliders)
+
     def set_sliders_in_force(self, sliders) -> None:
         self._sliders = [(str(n), float(v)) for n, v in sliders if v]
         self.reset_sliders.setVisible(bool(self._sliders))
+        still = "" if self._still is None else (
+            f"<p style='margin:0 0 4px 0'><span style='color:#8d92a3'>Still:</span> <span style='color:"
+            f"{'#e2e4ea' if self._still[1] else '#ff8a7a'}'>{html.escape(self._still[0])}</span></p>")
         if not self._values and not self._sliders:
-            self.understood.setText("–")
+            self.understood.setText(still or "–")
             return
         rows = []
         for group, value in self._values.items():
@@ -351,7 +360,7 @@ class PromptPanel(QWidget):
         for name, value in self._sliders:
             rows.append(_row(name, f"<span style='color:#f0c36b'>{_signed(value)}</span> "
                                    "<span style='color:#6f7486'>(slider)</span>"))
-        self.understood.setText(f"<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>")
+        self.understood.setText(f"{still}<table cellspacing='0' cellpadding='1'>{''.join(rows)}</table>")
 
     def _seeded(self, group: str) -> str:
         chosen = self._drawn.get(group)
@@ -361,7 +370,8 @@ class PromptPanel(QWidget):
 
     def understood_text(self) -> str:
         """The panel as plain text, one line per row (for tests and accessibility)."""
-        lines = [f"{g} {v if v is not None else self._seeded(g)}" for g, v in self._values.items()]
+        lines = [f"Still: {self._still[0]}"] if self._still else []
+        lines += [f"{g} {v if v is not None else self._seeded(g)}" for g, v in self._values.items()]
         return "\n".join(lines + [f"{n} {_signed(v)} (slider)" for n, v in self._sliders])
 
     def set_image(self, name: str) -> None:

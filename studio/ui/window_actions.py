@@ -59,7 +59,8 @@ class WindowActions(QObject):
         req = RenderRequest.from_project(self.w.project(), 0, self.w.image_path)
         folder = self.w.settings.value("exportDir") or default_folder(self.w.project_path)
         name = Path(self.w.project_path).stem if self.w.project_path else slug(s["prompt"])
-        dlg = ExportDialog(self.w.engine, req, s["fps"], folder, name, self.w.export_options, self.w)
+        dlg = ExportDialog(self.w.engine, req, s["fps"], folder, name, self.w.export_options, self.w,
+                           prefs=self.w.settings)
         dlg.options.connect(self._export_options)
         dlg.exported.connect(lambda path: (self.w.settings.setValue("exportDir", str(Path(path).parent)),
                                            self.w._say(f"Exported {path}")))
