@@ -203,3 +203,37 @@ def test_credentials_dialog_shows_what_the_command_prints(window, qtbot, tmp_pat
     assert dlg.text.toPlainText() == "plain.gif: this file carries no Content Credentials."
     assert dlg.headline.isHidden()
     dlg.close()
+
+
+def test_lesson_export_signs_as_the_settings_say_and_asks_when_it_cannot(models_env, qtbot, tmp_path):
+    from studio.lesson.script import parse_script
+    from studio.project import Project
+    from studio.ui.lesson_dialog import LessonExportDialog
+    chain, key = self_signed(tmp_path / "own")
+    prefs = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    for k, v in ((SETTING_USE, "own"), (SETTING_CHAIN, str(chain)), (SETTING_KEY, str(key))):
+        prefs.setValue(k, v)
+    project = Project(model="tiny-vae", lesson=parse_script("1 | a large red circle moving right | Red.\n"))
+    out = tmp_path / "out"
+    out.mkdir()
+    dlg = LessonExportDialog(project, str(out), "lesson", narration_available=False, prefs=prefs)
+    qtbot.addWidget(dlg)
+    dlg.size.setCurrentIndex(dlg.size.findData("256"))
+    dlg.title_seconds.setValue(0)
+    assert dlg.start()
+    qtbot.waitUntil(lambda: dlg.signing.question is not None, timeout=120000)   # studio lesson could not sign
+    box = dlg.signing.question
+    assert "could not add content credentials to lesson.mp4: the certificate is invalid" in box.text().lower()
+    assert "--no-credentials" not in box.text() and list(out.iterdir()) == []   # nothing kept, captions neither
+    with qtbot.waitSignal(dlg.exported, timeout=120000):
+        box.save.click()
+    assert sorted(p.name for p in out.iterdir()) == ["lesson.mp4", "lesson.srt", "lesson.vtt"]
+    assert not read_credentials(out / "lesson.mp4")["present"] and "without Content Credentials" in dlg.message.text()
+
+    dlg.signing.group.identity.setCurrentIndex(dlg.signing.group.identity.findData("local"))
+    dlg.signing.group.prompt.setChecked(True)
+    dlg.path.setText(str(out / "signed.mp4"))
+    with qtbot.waitSignal(dlg.exported, timeout=120000):
+        assert dlg.start()
+    info = read_credentials(out / "signed.mp4")
+    assert info["validates"] and info["model"] == "tiny-vae" and info["prompt"] == "a large red circle moving right"

@@ -106,6 +106,10 @@ class LessonJob(QObject):
             lines = [s for s in self._err.decode(errors="replace").strip().splitlines() if s.strip()]
             message = (lines[-1] if lines else f"the lesson stopped with status {code}").removeprefix("error: ")
             if message.endswith(NOT_KEPT):
+                out = Path(self.out)
+                for sidecar in (out.with_suffix(".srt"), out.with_suffix(".vtt")):
+                    if not out.exists():          # the command kept the captions of a video it did not keep
+                        sidecar.unlink(missing_ok=True)
                 self.unsigned.emit(message.removesuffix(NOT_KEPT))
             else:
                 self.failed.emit(message)
