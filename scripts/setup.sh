@@ -12,3 +12,5 @@ fi
 .venv/bin/python -c "import torch" 
 .venv/bin/python -m pip install -q -e ".[test]" 2>&1 | grep -v "is ignored" || true
 .venv/bin/python -c "import studio.cli, PySide6, cv2, platformdirs, pytestqt" 
+# numba compiles librosa's kernels into its cache on first use (about 15 s): do it now, not in a user's first song
+.venv/bin/python -c "from studio.engine.audio_features import warm_up; warm_up()"

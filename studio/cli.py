@@ -318,6 +318,10 @@ def cmd_bench(args) -> int:
         return _soak(args)
     from .engine.bench import run_bench
     figures = run_bench(args.model, threads=args.threads)
+    if not args.no_music:
+        from .engine.bench import BENCH_PROMPT
+        from .media.music_bench import run_music_bench
+        figures.update(run_music_bench(args.model, BENCH_PROMPT))
     if args.worker:
         from .bench.worker_latency import run_worker_bench     # Qt: the one command that runs the engine thread
         figures.update(run_worker_bench(args.model))            # (in this process: its figures depend on it)
@@ -450,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--threads", type=int, default=2)
     b.add_argument("--json", action="store_true")
     b.add_argument("--worker", action="store_true", help="also time slider drags and scrubs through the engine worker")
+    b.add_argument("--no-music", action="store_true", help="leave out the music figures (a 3-minute song analysed "
+                   "cold, 600 frames with and without drives, a 3-minute export's audio/video drift)")
     b.add_argument("--soak", action="store_true", help="run the real window offscreen through scripted work (renders, "
                    "scrubs, slider drags, playback, keys, a lesson, a short training) and report the count on None")
     b.add_argument("--minutes", type=float, default=None, help="how long the soak runs (default 5)")

@@ -243,3 +243,18 @@ def clip_features(path: str | os.PathLike, fps: float, frames: int, offset: floa
                   names=FEATURES) -> dict[str, np.ndarray]:
     """`feature_frames` of the file at `path` (analysed once, then cached)."""
     return feature_frames(analyse_audio(path), fps, frames, offset, names)
+
+
+def warm_up() -> float:
+    """Analyses a second of noise so that numba compiles librosa's kernels into its cache (about 15 s
+    once after installing; scripts/setup.sh runs it). Returns the seconds it took."""
+    import tempfile
+    import time
+
+    import soundfile as sf
+    t = time.perf_counter()
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "noise.wav"
+        sf.write(str(path), np.random.default_rng(0).uniform(-0.5, 0.5, 22050).astype(np.float32), 22050)
+        analyse_audio(path)
+    return time.perf_counter() - t
