@@ -109,6 +109,9 @@ def test_a_footage_gan_fine_tunes_the_vae_and_ships_the_generator(tiny, tmp_path
     vae = load_model(str(tiny), "cpu")
     clip = m.generate(m.captions[0], seed=2, frames=6)
     assert clip.shape == (6, 32, 32, 3) and not np.array_equal(clip, vae.generate(m.captions[0], seed=2, frames=6))
+    same = lambda part: all(__import__("torch").equal(x, y) for x, y in
+                            zip(getattr(m.module, part).parameters(), getattr(vae.module, part).parameters()))
+    assert same("encoder") and same("first") and same("motion") and not same("decoder")   # only the decoder learns
     with pytest.raises(Exception, match="footage VAE"):
         run_training(TrainConfig(data=str(REAL_DATA), family="gan", out=str(tmp_path / "x"), steps=1, tiny=True,
                                  resolution=32, frames=8), log=lambda *_: None)

@@ -1,9 +1,10 @@
-"""The footage GAN: the footage VAE's generator (first-frame generator, motion model, decoder)
-fine-tuned adversarially from the VAE's weights, with a frame (patch) discriminator and a temporal
-discriminator over short clips. Hinge loss, spectral norm; the VAE's own losses stay on (weighted)
-so that the generator keeps its encoder and does not drift from the footage. The frame critic
-judges the VAE's reconstructions as well as generated frames (the VQGAN recipe): L1 and edge
-losses alone settle on a blur, which is most of what kept generated frames soft.
+"""The footage GAN: the footage VAE's frame decoder fine-tuned adversarially from the VAE's
+weights, with a frame (patch) discriminator and a temporal discriminator over short clips. Hinge
+loss, spectral norm. The encoder, the first-frame generator and the motion model stay the VAE's
+(frozen): the latent space the motion was learned in does not move, so the clips move as the
+VAE's do, and the decoder learns to draw sharp frames from them. The decoder keeps the VAE's L1
+and edge losses on reconstructions, and the frame critic judges reconstructions as well as
+generated frames (the VQGAN recipe): L1 and edge losses alone settle on a blur.
 
 Only the generator ships: the model folder of a footage GAN loads as the same FootageVAE module.
 """
@@ -17,7 +18,7 @@ from torch.nn.utils.parametrizations import spectral_norm as sn
 from .config import FootageConfig
 from .network import FootageVAE
 
-ADV_WEIGHT = 0.5             # the critics' gradient on the decoder's last layer, against the pixel losses
+ADV_WEIGHT = 0.75            # the critics' gradient on the decoder's last layer, against the pixel losses
 FAKE_FRAMES = 6              # frames per generated clip in a step (the temporal discriminator's window)
 
 
@@ -75,13 +76,23 @@ class FootageGAN(nn.Module):
         self.vae = FootageVAE(cfg)
         self.d_frame = PatchD()
         self.d_time = TemporalD()
+        for p in self.frozen():
+            p.requires_grad_(False)
+
+    def frozen(self) -> list:
+        return list(self.vae.encoder.parameters()) + self.vae.latent_parameters()
 
     def forward(self, method: str, *args, **kwargs):          # DistributedDataParallel calls forward
         return getattr(self, method)(*args, **kwargs)
 
     def fake(self, text: torch.Tensor, gen: torch.Generator | None, frames: int = FAKE_FRAMES) -> torch.Tensor:
         """(N, frames, 3, H, W) clips from the generator: a code from N(0, I), its first latent,
-        rolled forward with noise from N(0, 1), decoded."""
+        rolled forward with noise from N(0, 1) (no gradient: the latent models are frozen), decoded."""
+        with torch.no_grad():
+            lat = self._fake_latents(text, gen, frames)
+        return self.vae.decoder(lat.flatten(0, 1)).view(lat.shape[0], frames, 3, self.cfg.res, self.cfg.res)
+
+    def _fake_latents(self, text, gen, frames: int) -> torch.Tensor:
         v, N = self.vae, text.shape[0]
         dev = text.device
         code = torch.randn(N, self.cfg.content, generator=gen, device=dev)
@@ -93,25 +104,29 @@ class FootageGAN(nn.Module):
             eps = torch.randn((N, self.cfg.noise, *z.shape[2:]), generator=gen, device=dev)
             z, state = v.motion.step(anchor, z, state, eps, cmap)
             zs.append(z)
-        lat = torch.stack(zs, 1) * v.latent_scale.clone()      # the VAE's step updates the scale in place
-        return v.decoder(lat.flatten(0, 1)).view(N, frames, 3, self.cfg.res, self.cfg.res)
+        return torch.stack(zs, 1) * v.latent_scale
 
-    def d_loss(self, real: torch.Tensor, text, gen) -> dict:
-        """real: (N, FAKE_FRAMES, 3, H, W)."""
+    def d_loss(self, real: torch.Tensor, text, gen, fake=None, recon=None) -> dict:
+        """real: (N, FAKE_FRAMES, 3, H, W). `fake` and `recon`: the generator step's own clips and
+        reconstructions (detached), so that a training step draws them once; else drawn here."""
         with torch.no_grad():
-            fake = self.fake(text, gen, real.shape[1])
-            recon = self.vae.decoder(self.vae.encode(real[:, 0]))
+            fake = self.fake(text, gen, real.shape[1]) if fake is None else fake
+            recon = self.vae.decoder(self.vae.encode(real[:, 0])) if recon is None else recon
         fakes = torch.cat([fake.flatten(0, 1), recon])
         df = hinge_d(self.d_frame, real.flatten(0, 1), fakes)
         dt = hinge_d(self.d_time, real, fake)
         return {"loss": df + dt, "d_frame": df, "d_time": dt}
 
-    def g_loss(self, clip: torch.Tensor, text, gen, vae_weight: float = 1.0) -> dict:
+    def g_loss(self, clip: torch.Tensor, text, gen) -> dict:
+        """The decoder's loss: the critics on generated clips and on reconstructions, weighted
+        against the VAE's L1 and edge losses on those reconstructions."""
         fake = self.fake(text, gen, FAKE_FRAMES)
-        keep = self.vae.losses(clip, text, gen, images=True)
+        keep = self.vae.pixel_losses(clip, gen, images=True)   # the encoder is frozen: its KL is constant
         recon = keep.pop("images")[1]
+        pixel = keep["l1"] + self.cfg.edge_weight * keep["edge"]
         g = -self.d_frame(fake.flatten(0, 1)).mean() - self.d_time(fake).mean()
         g_recon = -self.d_frame(recon).mean()
-        weight = adaptive_weight(self.vae.decoder, keep["l1"] + self.cfg.edge_weight * keep["edge"], g + g_recon, ADV_WEIGHT)
-        return {"loss": weight * (g + g_recon) + vae_weight * keep["loss"], "g": g, "g_recon": g_recon,
-                "adv_weight": weight, "l1": keep["l1"], "motion": keep["motion"]}
+        weight = adaptive_weight(self.vae.decoder, pixel, g + g_recon, ADV_WEIGHT)
+        return {"loss": weight * (g + g_recon) + pixel, "g": g, "g_recon": g_recon,
+                "adv_weight": weight, "l1": keep["l1"], "edge": keep["edge"],
+                "fake": fake.detach(), "recon": recon.detach()}

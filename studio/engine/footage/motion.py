@@ -30,6 +30,10 @@ class ConvGRUCell(nn.Module):
         return (1 - u) * h + u * c
 
 
+MODE = "bicubic"    # bilinear sampling at a fractional shift averages neighbouring cells: each frame's
+#                    latent lost detail (generated frames after the first were half as sharp)
+
+
 def warp(z: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
     """z (N, L, g, g) sampled at each cell displaced by flow (N, 2, g, g), in cells (x, y);
     outside the grid the latent is mirrored (a pan that runs past the anchor's edge shows
@@ -39,7 +43,7 @@ def warp(z: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
                             torch.arange(g, device=z.device, dtype=z.dtype), indexing="ij")
     gx = (xs[None] + flow[:, 0]) * 2 / (g - 1) - 1
     gy = (ys[None] + flow[:, 1]) * 2 / (g - 1) - 1
-    return F.grid_sample(z, torch.stack([gx, gy], -1), mode="bilinear", padding_mode="reflection", align_corners=True)
+    return F.grid_sample(z, torch.stack([gx, gy], -1), mode=MODE, padding_mode="reflection", align_corners=True)
 
 
 RESIDUAL = 0.25     # bound of the residual per element, in units of the latent's standard deviation:

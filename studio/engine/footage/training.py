@@ -21,7 +21,7 @@ from .config import config_from_card
 from .network import FootageVAE
 
 JOINT_SHARE = 0.6           # of --minutes; the rest trains the latent models alone
-LATENT_FRAMES = 24           # rollout length of the latent phase (1.5x the clip length)
+LATENT_FRAMES = 32           # rollout length of the latent phase (2x the clip length)
 TINY = {"channels": 8, "down": 1, "latent": 4, "content": 8, "hidden": 8, "cond": 4, "noise": 2}
 
 
@@ -56,7 +56,7 @@ class FootageTrainer(Trainer):
         self.vae.load_state_dict(read_weights(folder))
         self.log(f"generator initialised from {folder}")
         m = self.model
-        return {"g": torch.optim.Adam(m.vae.parameters(), lr=cfg.lr, betas=(0.0, 0.99)),
+        return {"g": torch.optim.Adam(m.vae.decoder.parameters(), lr=cfg.lr, betas=(0.0, 0.99)),
                 "d": torch.optim.Adam(list(m.d_frame.parameters()) + list(m.d_time.parameters()),
                                       lr=cfg.lr * 2, betas=(0.0, 0.99))}
 
@@ -75,15 +75,18 @@ class FootageTrainer(Trainer):
 
     def _step(self, clip, text) -> dict:
         if self.cfg.family == "gan":
-            d = self.ddp("d_loss", clip[:, :FAKE_FRAMES], text, self.gen)
-            self.optims["d"].zero_grad(set_to_none=True)
-            d["loss"].backward()
-            self.optims["d"].step()
+            # the decoder's step first; the critics' step then judges the same generated clips and
+            # reconstructions (drawn once per step), against real frames of the batch
             g = self.ddp("g_loss", clip, text, self.gen)
             self.optims["g"].zero_grad(set_to_none=True)
             g["loss"].backward()
             self._clip_gradients()
             self.optims["g"].step()
+            fake, recon = g.pop("fake"), g.pop("recon")
+            d = self.ddp("d_loss", clip[:, :FAKE_FRAMES], text, self.gen, fake, recon)
+            self.optims["d"].zero_grad(set_to_none=True)
+            d["loss"].backward()
+            self.optims["d"].step()
             return {"d_frame": float(d["d_frame"].detach()), "d_time": float(d["d_time"].detach()),
                     **{k: float(v.detach()) for k, v in g.items() if k != "loss"}}
         out = self.ddp("losses", clip, text, self.gen)
