@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFormLayout, QWidget
 from test_ui_window import make_window
 
 from studio.media.credentials import GenerationFacts, sign_file
@@ -62,8 +63,9 @@ def export(dlg, qtbot, path: Path) -> str:
 def test_settings_default_to_prompt_off_and_are_remembered(qtbot, tmp_path):
     chain, key = self_signed(tmp_path / "own")
     prefs = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
-    group = CredentialsGroup(prefs)
-    qtbot.addWidget(group)
+    holder = QWidget()
+    qtbot.addWidget(holder)
+    group = CredentialsGroup(prefs, QFormLayout(holder))
     assert group.sign.isChecked() and not group.prompt.isChecked() and group.identity.currentData() == "local"
     assert signing_choices(prefs) == (True, False)
     assert not group.form.isRowVisible(group.rows[0])             # no certificate rows for the local identity
@@ -79,8 +81,7 @@ def test_settings_default_to_prompt_off_and_are_remembered(qtbot, tmp_path):
     assert signing_choices(again) == (True, True)
     own = identity_from_settings(again)
     assert not own.local and own.cert_chain_path == chain and own.key_path == key
-    shown = CredentialsGroup(again)
-    qtbot.addWidget(shown)
+    shown = CredentialsGroup(again, QFormLayout(QWidget(holder)))
     assert shown.prompt.isChecked() and shown.identity.currentData() == "own" and shown.chain.text() == str(chain)
 
     shown.identity.setCurrentIndex(shown.identity.findData("local"))   # back to the local identity: paths kept
@@ -201,7 +202,7 @@ def test_credentials_dialog_shows_what_the_command_prints(window, qtbot, tmp_pat
     item.trigger()
     dlg = win.credentials_view.dialog
     assert dlg.text.toPlainText() == "plain.gif: this file carries no Content Credentials."
-    assert dlg.headline.isHidden()
+    assert dlg.headline.text() == dlg.text.toPlainText() and dlg.text.isHidden()   # one sentence, no empty box
     dlg.close()
 
 

@@ -3,11 +3,12 @@ the preview (a read-only dialog with what `python -m studio credentials FILE` pr
 animated (its line in the prompt panel's "Understood as")."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QLabel, QPlainTextEdit, QVBoxLayout
+from PySide6.QtGui import QFontDatabase, QTextOption
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
 from ..basics.errors import StudioError
 from ..media.credentials_read import format_credentials, read_credentials, summary
@@ -33,7 +34,7 @@ class CredentialsDialog(QDialog):
         super().__init__(parent)
         self.path = Path(path)
         self.setWindowTitle(f"Content Credentials: {self.path.name}")
-        self.setMinimumSize(560, 300)
+        self.setMinimumWidth(480)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 16, 18, 12)
         lay.setSpacing(10)
@@ -41,30 +42,42 @@ class CredentialsDialog(QDialog):
         self.info = info
         self.headline = QLabel()
         self.headline.setWordWrap(True)
-        if info is not None and info["present"]:
+        present = info is not None and info["present"]
+        if present:
             good = info["validates"] or not info["signed"]
             self.headline.setText(summary(info)[:1].upper() + summary(info)[1:] + ".")
             self.headline.setStyleSheet(f"font-weight: 600; color: {'#7fd49a' if good else '#ff8a7a'};")
         else:
-            self.headline.hide()               # the text is the one sentence
+            self.headline.setText(text)        # no credentials (or no file to read): one sentence says it all
         lay.addWidget(self.headline)
         self.text = QPlainTextEdit(text)
         self.text.setReadOnly(True)
-        self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.text.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)   # a long error line wraps
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont).family()
+        self.text.setStyleSheet(f"font-family: '{mono}'; font-size: 9pt;")   # the app's style sets 11pt
+        self.text.ensurePolished()
+        fm = self.text.fontMetrics()
+        widths = [fm.horizontalAdvance(line) for line in text.splitlines() or [""]]
+        width = min(max(widths) + 40, 1000)                          # the command's columns, up to 1000 px
+        rows = sum(max(1, math.ceil(w / (width - 40))) for w in widths)
+        self.text.setMinimumSize(width, min(fm.lineSpacing() * rows + 28, 520))
         lay.addWidget(self.text, 1)
-        note = QLabel("The same as <code>python -m studio credentials FILE</code>. An “untrusted signer” is a "
-                      "signature no trust list knows (such as Latent Studio's local identity): the file is unchanged "
-                      "since signing, but nobody vouches for who signed it.")
+        note = QLabel("The same as <code>python -m studio credentials FILE</code>. An “untrusted signer” means "
+                      "that no trust list knows the signing certificate (as with Latent Studio's local identity): a "
+                      "reader can still tell whether the file changed since it was signed, but nobody vouches for "
+                      "who signed it.")
         note.setObjectName("hint")
         note.setWordWrap(True)
         lay.addWidget(note)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        box.rejected.connect(self.reject)
-        lay.addWidget(box)
-        lines = text.splitlines() or [""]
-        width = self.text.fontMetrics().horizontalAdvance(max(lines, key=len)) + 80
-        self.resize(max(560, min(width, 900)), min(640, 190 + 18 * len(lines)))
+        self.text.setVisible(present)
+        note.setVisible(present)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        close = QPushButton("Close")
+        close.setDefault(True)
+        close.clicked.connect(self.reject)
+        row.addWidget(close)
+        lay.addLayout(row)
 
 
 class CredentialsView(QObject):

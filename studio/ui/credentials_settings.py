@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLineEdit,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QMessageBox, QPushButton, QWidget)
 
 from ..basics.errors import StudioError
@@ -35,16 +35,18 @@ def signing_choices(prefs) -> tuple[bool, bool]:
     return prefs.value(ENABLED, True, type=bool), prefs.value(PROMPT, False, type=bool)
 
 
-class CredentialsGroup(QGroupBox):
+class CredentialsGroup(QObject):
     """Sign or not, record the prompt or not, and who signs (the local identity or the user's own
-    certificate chain and key, chosen as PEM files)."""
+    certificate chain and key, chosen as PEM files): rows under a "Content Credentials" heading in the
+    dialog's form, so that they line up with its other fields. setEnabled(False) while an export runs."""
 
-    def __init__(self, prefs, parent=None):
-        super().__init__("Content Credentials", parent)
-        self.prefs = prefs
-        form = QFormLayout(self)
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(6)
+    def __init__(self, prefs, form: QFormLayout, parent=None):
+        super().__init__(parent)
+        self.prefs, self.form = prefs, form
+        self.enabled = True
+        heading = QLabel("CONTENT CREDENTIALS")
+        heading.setObjectName("sectionTitle")
+        heading.setToolTip(SIGN_TIP)
         self.sign = QCheckBox("Sign with Content Credentials")
         self.sign.setToolTip(SIGN_TIP)
         self.prompt = QCheckBox("Record the prompt")
@@ -54,16 +56,16 @@ class CredentialsGroup(QGroupBox):
         self.identity.addItem("Your certificate\u2026", OWN)
         self.identity.setToolTip(IDENTITY_TIP)
         self.chain, chain_row = self._file_row(SETTING_CHAIN, "The signing certificate first, then the CAs that "
-                                               "issued it (PEM)", "Choose the certificate chain (PEM)")
+                                               "issued it (PEM)")
         self.key, key_row = self._file_row(SETTING_KEY, "The private key of the signing certificate (PEM, "
-                                           "without a password)", "Choose the private key (PEM)")
-        form.addRow(self.sign)
-        form.addRow(self.prompt)
+                                           "without a password)")
+        form.addRow(heading)
+        form.addRow("", self.sign)
+        form.addRow("", self.prompt)
         form.addRow("Signed by", self.identity)
         form.addRow("Certificate", chain_row)
         form.addRow("Key", key_row)
         self.rows = (chain_row, key_row)
-        self.form = form
 
         self.sign.setChecked(signing_choices(prefs)[0])
         self.prompt.setChecked(signing_choices(prefs)[1])
@@ -76,13 +78,17 @@ class CredentialsGroup(QGroupBox):
         self.identity.activated.connect(self._ask_for_files)
         self._follow()
 
-    def _file_row(self, key: str, tip: str, title: str) -> tuple[QLineEdit, QWidget]:
+    def setEnabled(self, on: bool) -> None:                 # noqa: N802 (a widget's name: dialogs loop over both)
+        self.enabled = on
+        self._follow()
+
+    def _file_row(self, key: str, tip: str) -> tuple[QLineEdit, QWidget]:
         edit = QLineEdit(str(self.prefs.value(key) or ""))
         edit.setPlaceholderText("a .pem file")
         edit.setToolTip(tip)
         edit.textChanged.connect(lambda text: self._store(key, text.strip()))
         browse = QPushButton("Browse\u2026")
-        browse.clicked.connect(lambda: self._browse(edit, title))
+        browse.clicked.connect(lambda: self._browse(edit))
         row = QWidget()
         lay = QHBoxLayout(row)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -97,7 +103,8 @@ class CredentialsGroup(QGroupBox):
     def _follow(self) -> None:
         """What can be chosen follows what is chosen: no prompt or signer without signing, the files only
         for the user's own certificate."""
-        on = self.sign.isChecked()
+        self.sign.setEnabled(self.enabled)
+        on = self.enabled and self.sign.isChecked()
         self.prompt.setEnabled(on)
         self.identity.setEnabled(on)
         own = self.identity.currentData() == OWN
@@ -109,28 +116,28 @@ class CredentialsGroup(QGroupBox):
         """Picking "Your certificate…" with no files chosen yet asks for them at once."""
         if self.identity.currentData() != OWN:
             return
-        for edit, title in ((self.chain, "Choose the certificate chain (PEM)"),
-                            (self.key, "Choose the private key (PEM)")):
-            if not edit.text().strip() and not self._browse(edit, title):
+        for edit in (self.chain, self.key):
+            if not edit.text().strip() and not self._browse(edit):
                 return
 
-    def _browse(self, edit: QLineEdit, title: str) -> bool:
+    def _browse(self, edit: QLineEdit) -> bool:
+        title = "Choose the certificate chain (PEM)" if edit is self.chain else "Choose the private key (PEM)"
         start = edit.text().strip() or str(Path.home())
-        path = QFileDialog.getOpenFileName(self, title, start, PEM_FILTER)[0]
+        path = QFileDialog.getOpenFileName(edit.window(), title, start, PEM_FILTER)[0]
         if path:
             edit.setText(path)
         return bool(path)
 
 
 class ExportSigning(QObject):
-    """An export dialog's Content Credentials: the settings group (`group`), what the next export signs
-    with (`choices`), and the question when signing fails (`failed`). The dialog has `start(unsigned=...)`
-    and `_say(text, error=...)`."""
+    """An export dialog's Content Credentials: the settings rows (`group`, added to the dialog's form),
+    what the next export signs with (`choices`), and the question when signing fails (`failed`). The
+    dialog has `start(unsigned=...)` and `_say(text, error=...)`."""
 
-    def __init__(self, dialog, prefs):
+    def __init__(self, dialog, prefs, form: QFormLayout):
         super().__init__(dialog)
         self.dialog, self.prefs = dialog, prefs
-        self.group = CredentialsGroup(prefs)
+        self.group = CredentialsGroup(prefs, form, self)
         self.signed = True                        # the export under way signs its file
         self.question: QMessageBox | None = None  # "save without credentials?" while it is open
 
@@ -168,7 +175,7 @@ def ask_save_unsigned(parent, sentence: str, answered) -> QMessageBox:
     box.setInformativeText("Nothing was saved. Save it without Content Credentials (nothing will show that a "
                            "model made it), or cancel and check the signing settings?")
     box.save = box.addButton("Save without credentials", QMessageBox.ButtonRole.AcceptRole)
-    box.cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+    box.cancel = box.addButton("Cancel", QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(box.cancel)
     box.setEscapeButton(box.cancel)
     box.finished.connect(lambda _r: answered(box.clickedButton() is box.save))

@@ -43,7 +43,6 @@ class ExportDialog(QDialog):
         self.engine = engine
         self.request = request
         self.busy = False
-        self.signing = ExportSigning(self, prefs if prefs is not None else QSettings())
         s = settings or {}
 
         lay = QVBoxLayout(self)
@@ -93,8 +92,8 @@ class ExportDialog(QDialog):
         form.addRow("Title", self.title)
         form.addRow("Caption", self.caption)
         form.addRow("Save to", row)
+        self.signing = ExportSigning(self, prefs if prefs is not None else QSettings(), form)
         lay.addLayout(form)
-        lay.addWidget(self.signing.group)
 
         add_progress_and_buttons(self, lay)
 

@@ -172,9 +172,9 @@ class LessonExportDialog(QDialog):
         for label, w in (("Format", self.format), ("Size", self.size), ("Frame rate", self.fps),
                          ("Title card", self.title_seconds), ("", self.burn_in), ("", self.narrate), ("Save to", row)):
             form.addRow(label, w)
+        self.signing = ExportSigning(self, prefs if prefs is not None else QSettings(), form)
+        self.signing.group.prompt.setText("Record the shots' prompts")
         lay.addLayout(form)
-        self.signing = ExportSigning(self, prefs if prefs is not None else QSettings())
-        lay.addWidget(self.signing.group)
         add_progress_and_buttons(self, lay)
         self.message.setText("A soft subtitle track, .srt and .vtt files beside the video, and a chapter per shot.")
         self.format.currentIndexChanged.connect(self._suffix_follows_format)
