@@ -195,3 +195,7 @@ def main(argv=None) -> int:
         sys.stderr.flush()
         os._exit(code)
     sys.exit(code)
+
+
+if __name__ == "__main__":          # python -m studio.app: the same as main.py
+    main()
