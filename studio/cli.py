@@ -257,18 +257,23 @@ def _with(audio) -> str:
     return f", music {Path(audio.path).name}" + (f" driving {drives}" if drives else "")
 
 
-def _sign_lesson(args, r, lesson, model: str) -> None:
-    """Signs a written lesson video (its shots have their own seeds; the prompts only when allowed).
-    A lesson that cannot be signed is removed, unless --no-credentials asked for it unsigned."""
+def _lesson_signer(args, lesson, model: str):
+    """Signs a lesson video in its temporary folder, before it is renamed into place (its shots have
+    their own seeds; the prompts only when allowed): a lesson that cannot be signed writes nothing,
+    and an earlier file at the same path stays, unless --no-credentials asked for it unsigned."""
     from .basics.errors import StudioError
     from .media.credentials import GenerationFacts, sign_file
-    facts = GenerationFacts(model=model, prompt="\n".join(s.prompt for s in lesson.shots),
-                            include_prompt=args.credentials_prompt, fps=r.fps)
-    try:
-        sign_file(r.path, facts, _identity(args))
-    except StudioError as e:
-        r.path.unlink(missing_ok=True)
-        raise StudioError(f"{e}; the lesson was not kept (add --no-credentials to save it unsigned)") from None
+
+    def sign(path, result) -> None:
+        if path.suffix.lower() not in (".mp4", ".webm"):
+            return
+        facts = GenerationFacts(model=model, prompt="\n".join(s.prompt for s in lesson.shots),
+                                include_prompt=args.credentials_prompt, frames=result.frames, fps=result.fps)
+        try:
+            sign_file(path, facts, _identity(args))
+        except StudioError as e:
+            raise StudioError(f"{e}; the lesson was not kept (add --no-credentials to save it unsigned)") from None
+    return None if args.no_credentials else sign
 
 
 def cmd_lesson(args) -> int:
@@ -301,11 +306,10 @@ def cmd_lesson(args) -> int:
     try:
         r = render_lesson(lesson, args.out, model or DEFAULT_MODEL,
                           ExportSettings(args.size, args.fit, args.scaling, fps), args.title_seconds,
-                          args.burn_in, args.narrate, args.device, progress, where=args.script)
+                          args.burn_in, args.narrate, args.device, progress, where=args.script,
+                          finish=_lesson_signer(args, lesson, model or DEFAULT_MODEL))
     finally:
         signal.signal(signal.SIGTERM, previous)
-    if not args.no_credentials and r.path.suffix.lower() in (".mp4", ".webm"):
-        _sign_lesson(args, r, lesson, model or DEFAULT_MODEL)
     extra = f" + {', '.join(p.name for p in r.sidecars)}" if r.sidecars else ""
     n = len(lesson.shots)
     print(f"wrote {r.path}{extra} ({n} shot{'s' * (n != 1)}, {r.seconds:.2f} s, {r.width}x{r.height} @ {r.fps} fps, "

@@ -66,3 +66,18 @@ def test_a_lesson_video_is_signed(tmp_path):
                  "--title-seconds", "0.5"]) == 0
     info = read_credentials(out)
     assert info["validates"] and info["model"] == "footage-vae" and info["prompt"] is None
+
+
+def test_a_lesson_that_cannot_be_signed_keeps_the_earlier_file(tmp_path, monkeypatch, capsys):
+    """Signing happens before the rename: a refused signature leaves the earlier lesson as it was."""
+    def broken(*_a, **_k):
+        raise StudioError("could not add Content Credentials to lesson.mp4: the signer refused")
+    script = tmp_path / "l.txt"
+    script.write_text("# Rockets\n1 | a rocket launching into a blue sky | Lift off\n")
+    out = tmp_path / "l.mp4"
+    out.write_bytes(b"the earlier lesson")
+    monkeypatch.setattr(cred, "sign_file", broken)
+    assert main(["lesson", str(script), "--model", "footage-vae", "--out", str(out), "--size", "native",
+                 "--title-seconds", "0.5"]) == 2
+    assert "not kept" in capsys.readouterr().err
+    assert out.read_bytes() == b"the earlier lesson" and sorted(p.name for p in tmp_path.iterdir()) == ["l.mp4", "l.txt"]

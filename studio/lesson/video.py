@@ -193,10 +193,13 @@ def _output_size(model, settings) -> tuple[int, int]:
 # ---------------------------------------------------------------------- the lesson
 def render_lesson(lesson: Lesson, out: str | os.PathLike, model="shapes-vae", settings: ExportSettings | None = None,
                   title_seconds: float = 2.0, burn_in: bool = False, narrate: bool = False, device: str = "auto",
-                  progress=None, cancelled=lambda: False, where: str = "the lesson script") -> LessonResult:
+                  progress=None, cancelled=lambda: False, where: str = "the lesson script",
+                  finish=None) -> LessonResult:
     """Writes the lesson to `out` (.mp4, .webm, or .npy frames for a preview) and, for a video, the
     .srt and .vtt sidecars beside it. `model` is a name, a folder or a loaded model; settings.fps
-    None means the model's frame rate. Raises StudioError (nothing written) or Cancelled."""
+    None means the model's frame rate. `finish(path, result)` is called on the encoded video before it is
+    renamed into place (Content Credentials sign it there); if it raises, nothing is written.
+    Raises StudioError (nothing written) or Cancelled."""
     out = Path(out)
     kind = out.suffix.lower()
     if kind not in SUFFIXES:
@@ -251,6 +254,8 @@ def render_lesson(lesson: Lesson, out: str | os.PathLike, model="shapes-vae", se
             audio = tmp / "narration.wav"
         video = tmp / f"lesson{kind}"
         _encode(frames, video, tmp, kind, width, height, fps, audio, bool(cue_list))
+        if finish is not None:
+            finish(video, result)
         _publish([(tmp / "captions.srt", out.with_suffix(".srt")), (tmp / "captions.vtt", out.with_suffix(".vtt")),
                   (video, out)])
         result.sidecars = [out.with_suffix(".srt"), out.with_suffix(".vtt")]

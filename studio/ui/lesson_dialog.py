@@ -24,7 +24,7 @@ from .export_dialog import SIZES, QuitWhileExporting, add_progress_and_buttons, 
 ROOT = Path(__file__).resolve().parents[2]
 FORMATS = {"mp4": ("MP4 (H.264) with a subtitle track", ".mp4"), "webm": ("WebM (VP9) with a WebVTT track", ".webm")}
 NOT_KEPT = "; the lesson was not kept (add --no-credentials to save it unsigned)"   # how `studio lesson` ends a
-#                                                                    failed signature's message (cli._sign_lesson)
+#                                                                    failed signature's message (cli._lesson_signer)
 
 
 def signing_args(sign: bool, with_prompt: bool, identity) -> list[str]:
