@@ -78,6 +78,21 @@ def test_a_project_whose_song_is_missing_exports_silent_with_one_warning(tmp_pat
     assert [s["codec_type"] for s in streams(tmp_path / "p.mp4")] == ["video"]
 
 
+@needs_ffprobe
+def test_animate_takes_the_song_too(tmp_path, capsys):
+    import cv2
+    still = np.zeros((64, 64, 3), np.uint8)
+    cv2.circle(still, (32, 32), 12, (40, 40, 220), -1)
+    cv2.imwrite(str(tmp_path / "still.png"), still)
+    song = write_sound(tmp_path / "s.wav", quiet_loud("qL", 0.75))
+    out = tmp_path / "a.mp4"
+    code, said, err = run(capsys, "animate", "--image", tmp_path / "still.png", "--audio", song, "--drive",
+                          "size=loudness:2", "--out", out, "--device", "cpu")
+    assert code == 0, err
+    assert "12 frames" in said
+    assert [(s["codec_type"], round(s["duration"], 2)) for s in streams(out)] == [("video", 1.5), ("audio", 1.5)]
+
+
 def test_a_gif_has_no_sound_but_follows_the_song(tmp_path, capsys):
     song = write_sound(tmp_path / "s.wav", quiet_loud("qL", 0.5))
     code, said, err = run(capsys, "generate", "--prompt", PROMPT, "--audio", song, "--drive", "size=loudness",
