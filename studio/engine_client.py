@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 ROUTES = {"modelLoaded": ("load", False), "parsed": ("parse", False), "clipStarted": ("render", True),
           "framesReady": ("render", True), "clipFinished": ("render", True), "exportFinished": ("export", False),
           "exportCancelled": ("export", False), "exportUnsigned": ("export", False),
-          "renderCancelled": ("render", False)}
+          "renderCancelled": ("render", False), "audioAnalysed": ("audio", False)}
 
 
 class EngineClient(QObject):
@@ -46,12 +46,14 @@ class EngineClient(QObject):
     exportUnsigned = Signal(str)               # could not sign with Content Credentials (nothing written): why
     renderCancelled = Signal()
     nativeFramesReady = Signal(object, object, object)     # clip key, frame indices, uint8 (n, size, size, 3)
+    audioAnalysed = Signal(str, object, object, int, str)  # song path, AudioAnalysis or None, samples (n, channels)
+                                                           # float32 or None, their rate, "" or why it cannot be read
     failed = Signal(str, str)                  # job kind, message
 
     def __init__(self, device: str = "auto", warm_encoder: bool = True, parent=None):
         super().__init__(parent)
         self._ids = itertools.count(1)
-        self.latest = {"render": 0, "load": 0, "parse": 0, "export": 0, "native": 0}
+        self.latest = {"render": 0, "load": 0, "parse": 0, "export": 0, "native": 0, "audio": 0}
         self._native_keys: dict[int, tuple] = {}
         self.thread = QThread()
         self.thread.setObjectName("engine")
@@ -130,6 +132,12 @@ class EngineClient(QObject):
     def parse(self, text: str) -> int:
         rid = self._next("parse")
         self._post("parse", (text, rid))
+        return rid
+
+    def analyse_audio(self, path: str, with_sound: bool = False) -> int:
+        """Asks for a song's analysis (and, `with_sound`, its samples for playback): `audioAnalysed`."""
+        rid = self._next("audio")
+        self._post("audio", (str(path), bool(with_sound), rid))
         return rid
 
     def render(self, req: RenderRequest) -> RenderRequest:

@@ -7,7 +7,7 @@ UI thread, starts this thread, stamps requests and drops stale results:
     engine.load_model("shapes-vae")
     rid = engine.render(RenderRequest(prompt="a red star", seed=3, frames=16, visible=0))
 
-Jobs wait in slots, one per kind (start, load, render, export, parse, native), never in a queue: a new
+Jobs wait in slots, one per kind (start, load, audio, render, export, parse, native), never in a queue: a new
 request replaces the pending one of its kind, and a render in progress stops at its next chunk
 when a newer render arrives. Every request carries an id; results whose id is older than the
 newest request are dropped twice over (the worker stops early, the client filters late events).
@@ -28,6 +28,7 @@ import re
 import threading
 import time
 import traceback
+from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -66,7 +67,7 @@ class EngineWorker(QObject):
     event = Signal(str, int, object)           # name, request id, payload tuple (see EVENTS)
     _wake = Signal()
 
-    ORDER = ("start", "load", "render", "export", "parse", "native")     # native frames wait for everything else
+    ORDER = ("start", "load", "audio", "render", "export", "parse", "native")   # native frames wait for everything else
 
     def __init__(self, device: str = "auto", warm_encoder: bool = True):
         super().__init__()
@@ -206,6 +207,27 @@ class EngineWorker(QObject):
         from studio.engine.text.vocabulary import STOPWORDS, VOCAB
         return any(t not in VOCAB and t not in STOPWORDS and len(t) > 1 for t in re.findall(r"[a-z]+", text.lower()))
 
+    def _do_audio(self, req) -> None:
+        """A song analysed (engine/audio_features: loudness, onsets, beats, bands, the waveform's peaks)
+        and, when `with_sound`, decoded at its own rate for playback; a song that cannot be read is one
+        sentence in the answer, not a failure (the project keeps it, silent)."""
+        path, with_sound, rid = req
+        from studio.basics.errors import StudioError
+        from studio.engine.audio_features import analyse_audio
+        self._emit("status", 0, "Analysing the song…")
+        samples, rate = None, 0
+        try:
+            analysis = analyse_audio(path)
+            if with_sound:
+                import soundfile as sf
+                samples, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        except StudioError as e:
+            self._emit("audioAnalysed", rid, path, None, None, 0, str(e))
+            return
+        except (RuntimeError, OSError) as e:     # decoded for analysis, yet not for playback: silent
+            log.warning("the song %s cannot be decoded for playback: %s", path, e)
+        self._emit("audioAnalysed", rid, path, analysis, samples, rate, "")
+
     def _plan(self, req: RenderRequest):
         m = self.model
         if m is None:
@@ -303,7 +325,7 @@ class EngineWorker(QObject):
             self._emit("renderCancelled", req.id)
 
     def _do_export(self, req: ExportRequest) -> None:
-        from studio.media.writer import Cancelled, ExportSettings, SigningFailed, write_clip
+        from studio.media.writer import VIDEO_FORMATS, Cancelled, ExportSettings, SigningFailed, Soundtrack, write_clip
         self._emit("status", 0, "Exporting…")
         n = req.render.frames
         settings = ExportSettings(size=req.size, fit=req.fit, scaling=req.scaling, fps=req.fps)
@@ -325,10 +347,12 @@ class EngineWorker(QObject):
             facts = GenerationFacts(model=self.model.name, model_version=self.model.card.get("version"), seed=r.seed,
                                     prompt=r.prompt, include_prompt=req.credentials_prompt,
                                     source_still_path=r.image_path or None, frames=n, fps=req.fps)
+        sound = Soundtrack(*req.audio) if req.audio and Path(req.path).suffix.lower() in VIDEO_FORMATS else None
         try:
             path = write_clip(frames, req.path, settings, overlay=text_overlay(req.title, req.caption, n, req.fps),
                               progress=lambda done, _t: self._emit("progress", req.id, offset + done, total),
-                              cancelled=self._export_cancel.is_set, credentials=facts, identity=req.identity)
+                              cancelled=self._export_cancel.is_set, credentials=facts, identity=req.identity,
+                              soundtrack=sound)
         except Cancelled:
             self._emit("exportCancelled", req.id)
             return

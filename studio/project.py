@@ -70,11 +70,14 @@ class Project:
     lesson: Lesson = field(default_factory=Lesson)   # lesson shots (absent in older files: empty)
     audio: ProjectAudio | None = None             # music and its drives (absent in older files: none)
 
-    def timeline(self) -> TimelineSpec:
+    def timeline(self, features: dict | None = None) -> TimelineSpec:
         """What the engine renders: base sliders, keys, loop, the noise loop and the music's drives, at
-        the project's fps (the drives move nothing while the song is missing: see `audio_problem`)."""
+        the project's fps (the drives move nothing while the song is missing: see `audio_problem`).
+        `features`: the song's features for this clip when the caller has them already (the app
+        analyses the song off its UI thread); by default they are read here."""
         drives = self.audio.drives if self.audio else ()
-        features = self.audio.features(self.fps, self.frames) if self.audio else {}
+        if features is None:
+            features = self.audio.features(self.fps, self.frames) if self.audio else {}
         return TimelineSpec.of(self.frames, self.fps, self.sliders, self.keyframes, self.loop, self.seed,
                                self.noise_period, drives, features)
 

@@ -35,10 +35,11 @@ class RenderRequest:
                              0, frozen)
 
     @staticmethod
-    def from_project(project, visible: int = 0, image_path: str = "") -> "RenderRequest":
-        """The request that draws a project document exactly as `studio export` does."""
+    def from_project(project, visible: int = 0, image_path: str = "", features: dict | None = None) -> "RenderRequest":
+        """The request that draws a project document exactly as `studio export` does (`features`: its
+        song's, when the caller has them: see `Project.timeline`)."""
         return RenderRequest.make(project.prompt, project.seed, project.frames, project.sliders, visible, image_path,
-                                  project.timeline())
+                                  project.timeline(features))
 
     def with_id(self, rid: int) -> "RenderRequest":
         return replace(self, id=rid)
@@ -71,6 +72,7 @@ class ExportRequest:
     credentials: bool = True                # sign the file with Content Credentials
     credentials_prompt: bool = False        # and record the prompt in them (a prompt can be private)
     identity: object = None                 # a credentials SigningIdentity (None: the local one)
+    audio: tuple = ()                       # (song path, offset in seconds): MP4 and WebM carry it; () = silent
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 
 from ..lesson.script import Lesson
 from ..project import ExportOptions, Keyframe, Project
+from ..project_audio import ProjectAudio
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ FIELDS = (
     Field("loop", False, render=True),
     Field("noise_period", 2.0, render=True),
     Field("lesson", Lesson()),
+    Field("audio", None, render=True),                    # the music: a ProjectAudio (song, offset, drives) or None
     Field("seed_locked", True, undo=False),
     Field("model", "", undo=False),
     Field("export", {}, undo=False),                      # the export dialog's last settings
@@ -67,6 +69,8 @@ def _copy(name: str, value):
         return tuple(Keyframe(k.time, dict(k.sliders), k.easing, k.seed) for k in sorted(value, key=lambda k: k.time))
     if name == "lesson":
         return Lesson(value.title, list(value.shots))
+    if name == "audio" and value is not None:
+        return ProjectAudio(value.path, value.offset, list(value.drives))
     return value
 
 
@@ -139,4 +143,4 @@ class ClipDocument(QObject):
         return Project(model=v["model"], prompt=v["prompt"], seed=v["seed"], frames=v["frames"], fps=v["fps"],
                        sliders=dict(v["sliders"]), export=opts, seed_locked=v["seed_locked"],
                        keyframes=list(v["keyframes"]), loop=v["loop"], noise_period=v["noise_period"],
-                       lesson=Lesson(v["lesson"].title, list(v["lesson"].shots)))
+                       lesson=Lesson(v["lesson"].title, list(v["lesson"].shots)), audio=_copy("audio", v["audio"]))

@@ -112,11 +112,12 @@ class ProjectFiles(QObject):
             self.w.lesson_panel.set_lesson(p.lesson)          # on its first shot (undo keeps the row)
             self.w.doc.update({"prompt": p.prompt, "seed": min(p.seed, self.w.prompt.seed.maximum()),
                              "seed_locked": p.seed_locked, "frames": p.frames, "fps": p.fps, "image": "",
-                             "lesson": p.lesson})
+                             "lesson": p.lesson, "audio": p.audio})
             self.w.latent.set_values(p.sliders)
             self.w.key_editor.apply_timeline(list(p.keyframes), p.loop, p.noise_period, p.sliders)
         finally:
             self.w._applying = False
+        self.w.music.opened(p)                            # its music shows; a missing song is one sentence
         if p.lesson.shots:
             self.w.lesson_dock.raise_()                   # a teacher's project opens on its lesson
         self.w.doc.export = {k: v for k, v in vars(p.export).items() if v is not None}

@@ -35,20 +35,23 @@ class ExportDialog(QDialog):
     options = Signal(dict)                # the settings used, for the project document
 
     def __init__(self, engine: EngineClient, request: RenderRequest, fps: int, folder: str, name: str,
-                 settings: dict | None = None, parent=None, prefs: QSettings | None = None):
-        """settings: the project's export options; prefs: the app's QSettings (Content Credentials)."""
+                 settings: dict | None = None, parent=None, prefs: QSettings | None = None, audio: tuple = ()):
+        """settings: the project's export options; prefs: the app's QSettings (Content Credentials);
+        audio: (song path, offset) that an MP4 or WebM carries."""
         super().__init__(parent)
         self.setWindowTitle("Export clip")
         self.setMinimumWidth(520)
         self.engine = engine
         self.request = request
+        self.audio = tuple(audio)
         self.busy = False
         s = settings or {}
 
         lay = QVBoxLayout(self)
         lay.setContentsMargins(18, 16, 18, 16)
         lay.setSpacing(12)
-        summary = QLabel(f"“{request.prompt or '(no prompt)'}” · seed {request.seed} · {request.frames} frames")
+        music = f" · with {Path(self.audio[0]).name} (MP4, WebM)" if self.audio else ""
+        summary = QLabel(f"“{request.prompt or '(no prompt)'}” · seed {request.seed} · {request.frames} frames{music}")
         summary.setObjectName("hint")
         summary.setWordWrap(True)
         lay.addWidget(summary)
@@ -178,7 +181,8 @@ class ExportDialog(QDialog):
         self.options.emit(s)
         self.engine.export(ExportRequest(self.request, str(target), size=s["size"], fit=s["fit"],
                                          scaling=s["scaling"], fps=s["fps"], title=s["title"], caption=s["caption"],
-                                         credentials=sign, credentials_prompt=with_prompt, identity=identity))
+                                         credentials=sign, credentials_prompt=with_prompt, identity=identity,
+                                         audio=self.audio))
         return True
 
     def _not_signed(self, message: str) -> None:
@@ -349,11 +353,11 @@ def add_progress_and_buttons(dialog, lay) -> None:
 
 
 def user_folder(kind: str = "videos") -> str:
-    """The user's Videos, Documents or Pictures folder (platformdirs), else the home folder; never
+    """The user's Videos, Documents, Pictures or Music folder (platformdirs), else the home folder; never
     the folder the app happened to be started from."""
     import platformdirs
-    found = Path({"videos": platformdirs.user_videos_dir, "pictures": platformdirs.user_pictures_dir}.get(
-        kind, platformdirs.user_documents_dir)())
+    found = Path({"videos": platformdirs.user_videos_dir, "pictures": platformdirs.user_pictures_dir,
+                  "music": platformdirs.user_music_dir}.get(kind, platformdirs.user_documents_dir)())
     return str(found if found.is_dir() else Path.home())
 
 

@@ -226,7 +226,7 @@ class MainWindow(QMainWindow):
         """Puts an undo snapshot back into the document (the bindings show it), then re-renders."""
         self._applying = True
         try:
-            self.doc.update({n: s[n] for n in ("prompt", "seed", "frames", "fps", "image", "lesson")})
+            self.doc.update({n: s[n] for n in ("prompt", "seed", "frames", "fps", "image", "lesson", "audio")})
             self.latent.set_values(s["sliders"])
             self.key_editor.apply_timeline(list(s["keyframes"]), s["loop"], s["noise_period"], s["sliders"])
         finally:
@@ -300,7 +300,9 @@ class MainWindow(QMainWindow):
         if self.model_info is None:
             return None
         self.lesson_view.leave(render=False)            # any edit of the clip puts the clip back
-        req = RenderRequest.from_project(self.project(), self.player.index, self.image_path)
+        req = self.music.render_request(self.player.index)
+        if req is None:
+            return self.last_request                    # the song that drives it is being analysed: it follows
         if not force and self.last_request is not None and req.key() == self.last_request.key():
             return self.last_request                    # nothing that the frames depend on has changed
         self.banner.hide()

@@ -57,6 +57,9 @@ def build_menus(win) -> None:
     win.window_shortcuts = WindowShortcuts(win, [win.export_action])     # Ctrl+E exports from any field
     act(win, f, "Animate an &Image…", win.view_actions.choose_image, "Ctrl+I",
         tip="Image to video: the VAE model animates a still")
+    act(win, f, "Add &Music…", win.music.choose, "Ctrl+M",
+        tip="A song under the clip (WAV, FLAC, OGG, MP3): it can drive sliders, and MP4 and WebM exports carry it")
+    act(win, f, "Remove Music", win.music.remove_music)
     act(win, f, "Content &Credentials of a File…", win.credentials_view.choose_file,
         tip="What a file's Content Credentials say (made by a model? changed since?), and whether they verify")
     f.addSeparator()

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QImage
 
 
@@ -27,7 +27,9 @@ class Player(QObject):
         self.index = 0
         self.loop = True
         self.fps = 8
+        self.clock = None                      # () -> the frame the sound is at, or None: the sound leads (audio_playback)
         self._timer = QTimer(self)
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
         self._timer.timeout.connect(self._tick)
         self._set_interval()
 
@@ -129,6 +131,11 @@ class Player(QObject):
 
     def _tick(self) -> None:
         nxt = self.index + 1
+        heard = self.clock() if self.clock is not None else None
+        if heard is not None:                  # playing with sound: show the frame the song is at
+            if heard <= self.index:
+                return
+            nxt = heard
         if nxt >= self.count:
             if not self.loop:
                 self.pause()

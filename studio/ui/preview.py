@@ -2,7 +2,7 @@
 
 Pixel-exact scaling snaps to a whole multiple of the frame size, so a 64x64 frame shows crisp
 square pixels at 512 px and above. Dropping an image file on it asks to animate that image; dropping
-a video or GIF asks what its Content Credentials say.
+a video or GIF asks what its Content Credentials say; dropping a song puts it under the clip.
 """
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from .player import to_qimage
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff")
 VIDEO_SUFFIXES = (".mp4", ".m4v", ".mov", ".webm", ".gif")       # dropped: their Content Credentials are shown
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg", ".mp3")                  # dropped: the clip's music
 ZOOMS = {"fit": 0, "100%": 1, "200%": 2, "400%": 4, "800%": 8}
 
 
 class PreviewView(QWidget):
     imageDropped = Signal(str)
     videoDropped = Signal(str)
+    audioDropped = Signal(str)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -126,6 +128,8 @@ class PreviewView(QWidget):
                 return self.imageDropped, path
             if path.lower().endswith(VIDEO_SUFFIXES):
                 return self.videoDropped, path
+            if path.lower().endswith(AUDIO_SUFFIXES):
+                return self.audioDropped, path
         return None, ""
 
     def dragEnterEvent(self, e):                       # noqa: N802 (Qt name)

@@ -19,7 +19,26 @@ BAR = 4
 PAD = 10
 
 
-class Timeline(QWidget):
+class Scrubbing:
+    """A lane over the clip's frames (it has `player` and `frame_at(x)`): a click or a drag with the
+    left button puts the paused playhead on the frame under the pointer."""
+
+    def mousePressEvent(self, e):                       # noqa: N802 (Qt name)
+        if e.button() == Qt.MouseButton.LeftButton:
+            self._scrub(e.position().x())
+
+    def mouseMoveEvent(self, e):                        # noqa: N802 (Qt name)
+        if e.buttons() & Qt.MouseButton.LeftButton:
+            self._scrub(e.position().x())
+
+    def _scrub(self, x: float) -> int:
+        self.player.pause()
+        i = self.frame_at(x)
+        self.player.seek(i)
+        return i
+
+
+class Timeline(Scrubbing, QWidget):
     scrubbed = Signal(int)
 
     def __init__(self, player: Player, parent=None):
@@ -177,16 +196,7 @@ class Timeline(QWidget):
         p.fillPath(head, QColor("#ff5d73"))
 
     # ------------------------------------------------------------------ scrubbing
-    def mousePressEvent(self, e):                       # noqa: N802 (Qt name)
-        if e.button() == Qt.MouseButton.LeftButton:
-            self._scrub(e.position().x())
-
-    def mouseMoveEvent(self, e):                        # noqa: N802 (Qt name)
-        if e.buttons() & Qt.MouseButton.LeftButton:
-            self._scrub(e.position().x())
-
-    def _scrub(self, x: float) -> None:
-        self.player.pause()
-        i = self.frame_at(x)
-        self.player.seek(i)
+    def _scrub(self, x: float) -> int:
+        i = super()._scrub(x)
         self.scrubbed.emit(i)
+        return i

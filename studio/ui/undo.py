@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 NAMES = {"prompt": "Edit Prompt", "seed": "Change Seed", "sliders": "Move Sliders", "frames": "Change Frame Count",
-         "fps": "Change Frame Rate", "image": "Change Image"}
+         "fps": "Change Frame Rate", "image": "Change Image", "audio": "Change Music"}
 
 
 def describe_change(before: dict, after: dict) -> str:

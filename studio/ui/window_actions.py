@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from ..requests import RenderRequest
 from .export_dialog import ExportDialog, default_folder, remembered_folder, slug
 from .model_card import ModelCardDialog
 
@@ -56,11 +55,14 @@ class WindowActions(QObject):
             return None
         self.w.commit()
         s = self.w.state()
-        req = RenderRequest.from_project(self.w.project(), 0, self.w.image_path)
+        req = self.w.music.render_request(0)
+        if req is None:
+            self.w._say("The song is still being analysed; export in a moment, when its lane shows it")
+            return None
         folder = self.w.settings.value("exportDir") or default_folder(self.w.project_path)
         name = Path(self.w.project_path).stem if self.w.project_path else slug(s["prompt"])
         dlg = ExportDialog(self.w.engine, req, s["fps"], folder, name, self.w.export_options, self.w,
-                           prefs=self.w.settings)
+                           prefs=self.w.settings, audio=self.w.music.soundtrack())
         dlg.options.connect(self._export_options)
         dlg.exported.connect(lambda path: (self.w.settings.setValue("exportDir", str(Path(path).parent)),
                                            self.w._say(f"Exported {path}")))

@@ -12,6 +12,7 @@ from .keyframe_editing import KeyframeEditor
 from .latent_panel import LatentPanel
 from .lesson_panel import attach_lesson_panel
 from .lesson_playback import LessonPlayback
+from .music import attach_music
 from .panel import styled_layout
 from .preview import PreviewView
 from .prompt_panel import PromptPanel
@@ -69,6 +70,7 @@ def build_layout(window) -> None:
     window.setCentralWidget(window.splitter)
     window.lesson_panel = attach_lesson_panel(window)          # issue 9: the Lesson dock (lesson_panel.py)
     window.tabifyDockWidget(window.findChild(QDockWidget, "lessonDock"), window.trajectory_dock)
+    attach_music(window)                                       # issue 20: the music lane, the Music dock, the sound
     window.trajectory_dock.raise_()
     window.resizeDocks([window.trajectory_dock], [230], Qt.Orientation.Vertical)
 
