@@ -150,8 +150,8 @@ def _analyse(path: Path, cfg: AudioConfig) -> AudioAnalysis:
     power = spec ** 2
     rms = librosa.feature.rms(S=spec, frame_length=cfg.n_fft)[0]
     mel = librosa.feature.melspectrogram(S=power, sr=sr)
-    # center=False: the flux of a click peaks 0.5 to 1 analysis frame before it (librosa's centring
-    # shifts it 2 frames, to 1 to 1.7 frames after it); one frame of delay puts it within half a frame
+    # center=False: the flux of a click peaks 0.3 to 1.2 analysis frames before it (librosa's centring
+    # shifts it 2 frames, to 1.1 to 1.7 frames after it); one frame of delay puts it within half a frame
     onset = librosa.onset.onset_strength(S=librosa.power_to_db(mel, ref=np.max), sr=sr, hop_length=hop, center=False)
     n = spec.shape[1]
     onset = np.pad(onset, (1, max(0, n - len(onset) - 1)))[:n]
