@@ -1,7 +1,9 @@
-"""The words a shapes-world model was trained on, each tied to an attribute value or a role.
+"""The words the shapes models' captions use, each tied to an attribute value or a role.
 
-Built from the caption generator's own word lists, so the vocabulary is exactly the training
-vocabulary. Words outside it are matched by meaning (MiniLM word embeddings) in `parser.py`.
+Built from the caption generator's own word lists, so the vocabulary is exactly the shapes models'
+training vocabulary. The prompt reader (`reader.py`) does not use this table: callers use it to tell
+whether a prompt holds words outside it, and `STOPWORDS` (plain English function words, none taken
+from the evaluation templates) to leave such words out of a footage model's caption words.
 """
 from __future__ import annotations
 
@@ -9,9 +11,8 @@ from ..world import captions as C
 
 # word -> (group, value); group "role" marks words that tie a colour word to the background,
 # group "verb" marks generic motion verbs that carry no value of their own.
-STOPWORDS = frozenset("""a an the on in of is are and with there it its at by from into onto this that which
-while as be being one some shape object thing size coloured colored color colour sized front keeps keep
-behind before where""".split())
+STOPWORDS = frozenset("""a an the on in of is are and with there at by from into onto this which
+while as be being some shape object thing size color colour sized front""".split())
 
 
 def _entries() -> dict[str, tuple[str, str]]:

@@ -1,0 +1,204 @@
+"""Trains the learned prompt reader and ships it to models/prompt-reader (safetensors + JSON card).
+
+    nice -n 15 .venv/bin/python scripts/train_prompt_reader.py [--captions 10000] [--epochs 12]
+
+1. generates tagged captions (`studio/engine/text/reader_captions.py`, seed `--seed`),
+2. runs MiniLM once over them and caches the token states (fp16, safetensors) in --cache,
+3. trains the head (tags per token, value-or-open per group) on CPU, tuning on a validation slice
+   of those captions only,
+4. measures, once, on the held-out list (data/reader_heldout.jsonl, never trained or tuned on),
+   on studio eval's paraphrases and on the shapes models' own captions, and writes the card.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from studio.engine.text import reader as R  # noqa: E402
+from studio.engine.text.reader_captions import OPEN, TAGS, caption_set, training_vocabulary  # noqa: E402
+from studio.engine.world.attributes import GROUPS  # noqa: E402
+
+
+@dataclass
+class Recipe:
+    captions: int = 10000
+    seed: int = 18
+    epochs: int = 12
+    batch: int = 128
+    lr: float = 2e-3
+    weight_decay: float = 0.01
+    val_share: float = 0.05
+    tag_weight: float = 1.0
+
+
+def targets(caps, encoded):
+    """Per token tag index (-100 outside words) and per group label index (len(values) = open)."""
+    tag_index = {t: i for i, t in enumerate(TAGS)}
+    rows = []
+    for c, (states, offsets) in zip(caps, encoded):
+        spans = [(s, e) for s, e, _ in c.words]
+        owner = R.token_word_index(offsets, spans)
+        tags = [tag_index[c.words[o][2]] if o >= 0 else -100 for o in owner]
+        labels = [len(v) if c.labels[g] == OPEN else v.index(c.labels[g]) for g, v in GROUPS.items()]
+        rows.append((tags, labels))
+    return rows
+
+
+def cache(caps, path: Path):
+    from safetensors.torch import load_file, save_file
+    if path.exists():
+        d = load_file(str(path))
+        lens = d["lens"].tolist()
+        parts = torch.split(d["states"].float(), lens)
+        offs = d["offsets"].tolist()
+        o = np.cumsum([0] + lens)
+        return [(parts[i], [tuple(x) for x in offs[o[i]:o[i + 1]]]) for i in range(len(lens))]
+    t = time.perf_counter()
+    enc = []
+    step = 512
+    for k in range(0, len(caps), step):
+        enc += R.encode_states([c.text for c in caps[k:k + step]])
+        print(f"  MiniLM states {len(enc)}/{len(caps)} ({time.perf_counter() - t:.0f} s)", flush=True)
+    save_file({"states": torch.cat([s for s, _ in enc]).half(), "lens": torch.tensor([len(s) for s, _ in enc]),
+               "offsets": torch.tensor([o for _, off in enc for o in off])}, str(path))
+    return enc
+
+
+def batches(encoded, rows, idx, batch, rng):
+    idx = np.array(idx)
+    if rng is not None:
+        idx = idx[rng.permutation(len(idx))]
+    for k in range(0, len(idx), batch):
+        b = idx[k:k + batch]
+        n = max(len(encoded[i][0]) for i in b)
+        x = torch.zeros(len(b), n, 384)
+        mask = torch.zeros(len(b), n, dtype=torch.bool)
+        tags = torch.full((len(b), n), -100, dtype=torch.long)
+        for r, i in enumerate(b):
+            s = encoded[i][0]
+            x[r, :len(s)], mask[r, :len(s)] = s, True
+            tags[r, :len(s)] = torch.tensor(rows[i][0])
+        labels = torch.tensor([rows[i][1] for i in b])
+        yield x, mask, tags, labels
+
+
+def loss_fn(out, tags, labels, tag_weight):
+    loss = tag_weight * F.cross_entropy(out["tags"].flatten(0, 1), tags.flatten(), ignore_index=-100)
+    for gi, logits in enumerate(out["groups"].values()):
+        loss = loss + F.cross_entropy(logits, labels[:, gi])
+    return loss
+
+
+def accuracy(reader_fn, prompts, labels) -> dict:
+    got = reader_fn(prompts)
+    acc = {}
+    for g in GROUPS:
+        ok = [(r.values[g] or OPEN) == lab[g] for r, lab in zip(got, labels)]
+        acc[g] = round(float(np.mean(ok)), 4)
+    acc["all"] = round(float(np.mean([all((r.values[g] or OPEN) == lab[g] for g in GROUPS)
+                                      for r, lab in zip(got, labels)])), 4)
+    acc["n"] = len(prompts)
+    return acc
+
+
+def measure(reader) -> dict:
+    from studio.engine.world.attributes import Attributes, is_valid
+    from studio.engine.world.captions import caption
+    from studio.engine.world.paraphrases import paraphrase
+    fn = reader.read_many
+    out = {}
+    rows = [json.loads(ln) for ln in (ROOT / "data" / "reader_heldout.jsonl").read_text().splitlines() if ln]
+    out["heldout_list"] = accuracy(fn, [r["text"] for r in rows], [r["labels"] for r in rows])
+    rng = np.random.default_rng(777)
+    attrs = []
+    while len(attrs) < 300:
+        a = Attributes(**{g: v[int(rng.integers(len(v)))] for g, v in GROUPS.items()})
+        if is_valid(a):
+            attrs.append(a)
+
+    def lab(a, speed_open):
+        d = a.as_dict()
+        if speed_open and a.motion == "still":
+            d["speed"] = OPEN
+        return d
+    out["world_captions"] = accuracy(fn, [caption(a, rng) for a in attrs], [lab(a, True) for a in attrs])
+    para = [paraphrase(a, rng) for a in attrs]
+    out["eval_paraphrases"] = accuracy(fn, para, [lab(a, True) for a in attrs])
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    for k, v in asdict(Recipe()).items():
+        ap.add_argument(f"--{k.replace('_', '-')}", type=type(v), default=v)
+    ap.add_argument("--cache", default="/tmp/prompt_reader_states.safetensors")
+    ap.add_argument("--out", default=str(R.FOLDER))
+    ap.add_argument("--no-measure", action="store_true")
+    args = ap.parse_args()
+    recipe = Recipe(**{k: getattr(args, k) for k in asdict(Recipe())})
+    torch.manual_seed(recipe.seed)
+    t0 = time.perf_counter()
+    caps = caption_set(recipe.captions, recipe.seed)
+    encoded = cache(caps, Path(args.cache))
+    t_cache = time.perf_counter() - t0
+    rows = targets(caps, encoded)
+    rng = np.random.default_rng(recipe.seed)
+    perm = rng.permutation(len(caps))
+    n_val = int(len(caps) * recipe.val_share)
+    val, train = perm[:n_val].tolist(), perm[n_val:].tolist()
+    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS)))
+    opt = torch.optim.AdamW(net.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
+    steps = recipe.epochs * ((len(train) + recipe.batch - 1) // recipe.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, recipe.lr, total_steps=steps, pct_start=0.1)
+    t1 = time.perf_counter()
+    for ep in range(recipe.epochs):
+        net.train()
+        losses = []
+        for x, mask, tags, labels in batches(encoded, rows, train, recipe.batch, rng):
+            loss = loss_fn(net(x, mask), tags, labels, recipe.tag_weight)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            losses.append(float(loss.detach()))
+        net.eval()
+        with torch.no_grad():
+            right = total = 0
+            for x, mask, tags, labels in batches(encoded, rows, val, 256, None):
+                out = net(x, mask)
+                pred = torch.stack([lg.argmax(-1) for lg in out["groups"].values()], 1)
+                right += int((pred == labels).all(1).sum())
+                total += len(labels)
+        print(f"epoch {ep + 1}: loss {np.mean(losses):.4f}  validation all-groups {right / total:.4f}", flush=True)
+    t_train = time.perf_counter() - t1
+    folder = Path(args.out)
+    card = {"about": "Reads a prompt into shapes-world attribute values (or open) and tags each word; "
+                     "a head over all-MiniLM-L6-v2 token states",
+            "text_encoder": "all-MiniLM-L6-v2 (last hidden states, uncased wordpieces)",
+            "recipe": {**asdict(recipe), "captions_generator": "studio/engine/text/reader_captions.py",
+                       "script": "scripts/train_prompt_reader.py", "device": "cpu",
+                       "minilm_cache_seconds": round(t_cache, 1), "train_seconds": round(t_train, 1)},
+            "validation_all_groups": round(right / total, 4),
+            "training_words": sorted(training_vocabulary(recipe.captions, recipe.seed))}
+    R.save_reader(net, folder, card)
+    if args.no_measure:
+        return
+    reader = R.PromptReader(folder)
+    card["metrics"] = measure(reader)
+    R.save_reader(net, folder, card)
+    print(json.dumps(card["metrics"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The learned prompt reader: a small network over MiniLM's token states (models/prompt-reader).
+
+For every attribute group it pools the tokens with its own attention and predicts the group's value
+or "open" (left to the seed); for every token it predicts a tag: "fill" (a word that carries no
+attribute), "out" (a word outside the shapes world) or "group:value" (what that word says; a colour
+word of the background is tagged with the background). The editor colours words from these tags.
+
+Trained by `scripts/train_prompt_reader.py` on `reader_captions.py`; weights are safetensors and the
+card JSON (config, tags, recipe, figures): data only, no pickle.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from ..world.attributes import GROUPS
+from .encoder import default_encoder
+
+FOLDER = Path(__file__).resolve().parents[3] / "models" / "prompt-reader"
+WORD = re.compile(r"[a-z]+")
+OPEN = "open"
+
+
+@dataclass
+class ReaderConfig:
+    d_in: int = 384
+    d: int = 192
+    heads: int = 4
+    layers: int = 1
+    dropout: float = 0.2
+    noise: float = 0.1          # Gaussian noise on the token states while training
+    linear_values: bool = True  # values read linearly from the (normalised) MiniLM states the attention picks
+    tags: list = field(default_factory=list)
+    groups: dict = field(default_factory=lambda: {g: list(v) for g, v in GROUPS.items()})
+
+
+class PromptReaderNet(nn.Module):
+    def __init__(self, cfg: ReaderConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.inp = nn.Sequential(nn.LayerNorm(cfg.d_in), nn.Dropout(cfg.dropout), nn.Linear(cfg.d_in, cfg.d), nn.GELU())
+        layer = nn.TransformerEncoderLayer(cfg.d, cfg.heads, 2 * cfg.d, cfg.dropout, batch_first=True, norm_first=True)
+        self.ctx = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
+        self.tag = nn.Linear(cfg.d, len(cfg.tags))
+        self.query = nn.Parameter(torch.randn(len(cfg.groups), cfg.d) * 0.02)
+        self.key = nn.Linear(cfg.d, cfg.d)
+        d_val = cfg.d_in if cfg.linear_values else cfg.d
+        self.out = nn.ModuleList(nn.Linear(d_val, len(v) + 1) for v in cfg.groups.values())   # values + open
+        self.tag_raw = nn.Linear(cfg.d_in, len(cfg.tags)) if cfg.linear_values else None
+
+    def forward(self, states: torch.Tensor, mask: torch.Tensor) -> dict:
+        """states (B, T, 384) MiniLM token states, mask (B, T) bool. Returns tag logits (B, T, n_tags),
+        per group logits (B, n_values + 1) and attention (B, T)."""
+        if self.training and self.cfg.noise:
+            states = states + self.cfg.noise * torch.randn_like(states)
+        raw = F.layer_norm(states, states.shape[-1:])
+        h = self.ctx(self.inp(states), src_key_padding_mask=~mask)
+        att = torch.einsum("btd,gd->bgt", self.key(h), self.query) / math.sqrt(self.cfg.d)
+        att = torch.softmax(att.masked_fill(~mask[:, None], float("-inf")), -1)
+        pooled = torch.einsum("bgt,btd->bgd", att, raw if self.cfg.linear_values else h)
+        tags = self.tag(h) + (self.tag_raw(raw) if self.tag_raw is not None else 0)
+        return {"tags": tags, "att": att,
+                "groups": {g: head(pooled[:, i]) for i, (g, head) in enumerate(zip(self.cfg.groups, self.out))}}
+
+
+def token_word_index(offsets: list, words: list) -> list[int]:
+    """For each wordpiece (char offsets), the index of the regex word (start, end) it lies in, or -1."""
+    out, j = [], 0
+    for s, e in offsets:
+        if e <= s:
+            out.append(-1)
+            continue
+        while j < len(words) and words[j][1] <= s:
+            j += 1
+        out.append(j if j < len(words) and words[j][0] <= s < words[j][1] else -1)
+    return out
+
+
+def encode_states(texts: list[str], batch: int = 64) -> list[tuple[torch.Tensor, list]]:
+    """MiniLM token states (T, 384) and char offsets for each text, batched by length."""
+    enc = default_encoder()
+    enc._load()
+    m = enc._model
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out: list = [None] * len(texts)
+    for k in range(0, len(order), batch):
+        idx = order[k:k + batch]
+        encs = m.tokenizer.encode_batch([texts[i].lower() for i in idx])
+        ids = torch.tensor([e.ids for e in encs])
+        mask = torch.tensor([e.attention_mask for e in encs])
+        states = m.states(ids, mask)
+        for row, i in enumerate(idx):
+            n = int(mask[row].sum())
+            out[i] = (states[row, :n].clone(), list(encs[row].offsets[:n]))
+    return out
+
+
+@dataclass
+class Reading:
+    values: dict                      # group -> value or None (open)
+    words: list                       # (word, tag, probability, attention share) per regex word
+    confidence: dict                  # group -> probability of the chosen value or of open
+
+
+class PromptReader:
+    def __init__(self, folder: Path = FOLDER):
+        from safetensors.torch import load_file
+        self.card = json.loads((Path(folder) / "model.json").read_text(encoding="utf-8"))
+        cfg = ReaderConfig(**self.card["config"])
+        self.net = PromptReaderNet(cfg).eval()
+        self.net.load_state_dict(load_file(str(Path(folder) / "model.safetensors")))
+        self.tags = cfg.tags
+        self.known_words = frozenset(self.card.get("training_words", []))
+        self._lock = threading.Lock()
+
+    @torch.inference_mode()
+    def read_many(self, prompts: list[str]) -> list[Reading]:
+        texts = [p.lower() for p in prompts]
+        with self._lock:
+            encoded = encode_states(texts)
+        return [self._read(t, s, o) for t, (s, o) in zip(texts, encoded)]
+
+    def read(self, prompt: str) -> Reading:
+        return self.read_many([prompt])[0]
+
+    def _read(self, text: str, states: torch.Tensor, offsets: list) -> Reading:
+        out = self.net(states[None], torch.ones(1, len(states), dtype=torch.bool))
+        values, conf = {}, {}
+        for g, logits in out["groups"].items():
+            p = torch.softmax(logits[0], -1)
+            i = int(p.argmax())
+            vals = self.net.cfg.groups[g]
+            values[g] = vals[i] if i < len(vals) else None
+            conf[g] = round(float(p[i]), 4)
+        spans = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+        owner = token_word_index(offsets, spans)
+        logp = F.log_softmax(out["tags"][0], -1)
+        att = out["att"][0].max(0).values                   # the most any group's attention gave the token
+        words = []
+        for j, (_, _, w) in enumerate(spans):
+            pieces = [k for k, o in enumerate(owner) if o == j]
+            if not pieces:
+                words.append((w, "fill", 1.0, 0.0))
+                continue
+            mean = logp[pieces].mean(0)
+            t = int(mean.argmax())
+            words.append((w, self.tags[t], round(float(mean[t].exp()), 4), round(float(att[pieces].sum()), 4)))
+        return Reading(values, words, conf)
+
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def default_reader() -> PromptReader:
+    """The shipped reader, loaded once."""
+    with _lock:
+        return PromptReader()
+
+
+def save_reader(net: PromptReaderNet, folder: Path, card: dict) -> None:
+    from safetensors.torch import save_file
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file({k: v.contiguous() for k, v in net.state_dict().items()}, str(folder / "model.safetensors"))
+    card = {"kind": "prompt-reader", "config": asdict(net.cfg), **card}
+    (folder / "model.json").write_text(json.dumps(card, indent=1) + "\n", encoding="utf-8")
