@@ -250,10 +250,10 @@ def generate(win, qtbot, prompt: str, note, shown: bool) -> None:
 
 def test_words_outside_the_world_say_what_the_model_drew_instead(window, qtbot):
     win = window
-    generate(win, qtbot, "a ball", win.prompt.unknown, True)
-    plan = win.engine.worker.model.plan("a ball", win.prompt.seed.value())
+    generate(win, qtbot, "a giraffe", win.prompt.unknown, True)       # "a ball" is a circle to the prompt reader
+    plan = win.engine.worker.model.plan("a giraffe", win.prompt.seed.value())
     text = win.prompt.unknown.text()
-    assert "Not understood (ignored): ball." in text
+    assert "Not understood (ignored): giraffe." in text
     assert "draws circles, squares, triangles and stars" in text
     assert f"shape <b>{plan.values['shape']}</b>" in text                  # what the clip shows instead
     assert f"shape {plan.values['shape']} (chosen by the seed)" in win.prompt.understood_text()

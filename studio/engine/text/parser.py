@@ -7,7 +7,8 @@ and tags every word. The per-word statuses come from those tags:
   stop      a word that carries no attribute ("a", "the", "please")
   known     a word the reader was trained on, tagged with an attribute value
   matched   a word it never saw in training, read as an attribute value by meaning ("crimson" -> red)
-  unknown   a word outside the shapes world ("cat", "piano"); the prompt keeps it, the model ignores it
+  unknown   a word outside the shapes world ("cat", "piano"), or one it never saw that it used for
+            nothing ("giraffe"); the prompt keeps it, the model ignores it
 
 A prompt that asks for two motions gets one (the first); its words carry both values, so a caller
 can say which one the clip follows.
@@ -85,11 +86,16 @@ class PromptParser:
         known = self.reader.known_words
         words = []
         for word, tag, prob, _att in reading.words:
-            if tag == "fill":
+            if tag == "fill" and word not in known:      # never seen and used for nothing: not understood
+                words.append(WordInfo(word, "unknown", similarity=prob))
+            elif tag == "fill":
                 words.append(WordInfo(word, "stop", similarity=prob))
             elif tag == "out":
                 words.append(WordInfo(word, "unknown", similarity=prob))
             else:
                 group, value = tag.split(":", 1)
-                words.append(WordInfo(word, "known" if word in known else "matched", group, value, prob))
+                if word not in known and reading.values.get(group) is None:    # a guess the sentence did not use
+                    words.append(WordInfo(word, "unknown", similarity=prob))
+                else:
+                    words.append(WordInfo(word, "known" if word in known else "matched", group, value, prob))
         return ParsedPrompt(dict(reading.values), words)
