@@ -44,8 +44,20 @@ def model_roots() -> list[Path]:
     return roots[:1] if roots[0].resolve() == roots[1].resolve() else roots
 
 
+NOT_VIDEO = ("prompt-reader",)      # models of the app itself, beside the video models in models/
+
+
 def _is_model(p: Path) -> bool:
-    return (p / CARD).is_file() and (p / WEIGHTS).is_file()
+    """A video model's folder (card and weights; not the prompt reader's)."""
+    return (p / CARD).is_file() and (p / WEIGHTS).is_file() and _kind(p) not in NOT_VIDEO
+
+
+def _kind(p: Path) -> str | None:
+    try:
+        card = json.loads((p / CARD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None                     # a broken card is listed, and loading it says why
+    return card.get("kind") if isinstance(card, dict) else None
 
 
 def installed_models() -> list[str]:

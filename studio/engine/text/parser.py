@@ -12,6 +12,12 @@ and tags every word. The per-word statuses come from those tags:
 
 A prompt that asks for two motions gets one (the first); its words carry both values, so a caller
 can say which one the clip follows.
+
+Colour names are grounded, not guessed: MiniLM's token state of a rare colour name does not carry
+its hue ("crimson" and "scarlet" read as purple or yellow), so for a word the reader never saw and
+tagged as the object's colour, the hue comes from the XKCD colour survey's and CSS's sRGB value of
+that name (`color_names.py`, data shipped in matplotlib). The reader decides which words name the
+object's colour (and which the background's); the survey decides which hue a name is.
 """
 from __future__ import annotations
 
@@ -21,10 +27,12 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from ..world.attributes import GROUPS
+from .color_names import palette_color
 from .encoder import TextEncoder
 
 _TOKEN = re.compile(r"[a-z]+")
 CACHE = 4096
+BACKDROP = ("background", "backdrop", "backgrounds")     # a colour name before these names no object colour
 
 
 @dataclass
@@ -84,18 +92,45 @@ class PromptParser:
         if reading is None:                                   # no words at all: everything is open
             return ParsedPrompt({g: None for g in GROUPS}, [])
         known = self.reader.known_words
-        words = []
+        values = dict(reading.values)
+        words, grounded = [], False
+        unused = []                  # never-seen words it used for nothing or read as outside the world
         for word, tag, prob, _att in reading.words:
             if tag == "fill" and word not in known:      # never seen and used for nothing: not understood
+                unused.append(len(words))
                 words.append(WordInfo(word, "unknown", similarity=prob))
             elif tag == "fill":
                 words.append(WordInfo(word, "stop", similarity=prob))
             elif tag == "out":
+                if word not in known:
+                    unused.append(len(words))
                 words.append(WordInfo(word, "unknown", similarity=prob))
             else:
                 group, value = tag.split(":", 1)
-                if word not in known and reading.values.get(group) is None:    # a guess the sentence did not use
-                    words.append(WordInfo(word, "unknown", similarity=prob))
-                else:
-                    words.append(WordInfo(word, "known" if word in known else "matched", group, value, prob))
-        return ParsedPrompt(dict(reading.values), words)
+                hue = palette_color(word) if group == "color" and word not in known else None
+                if hue is None and word not in known and reading.values.get(group) is None:
+                    words.append(WordInfo(word, "unknown", similarity=prob))    # a guess the sentence did not use
+                    continue
+                if hue is not None:                 # a colour name it never saw: the survey's hue
+                    if not grounded:
+                        values["color"] = hue
+                    value, grounded = hue, True
+                words.append(WordInfo(word, "known" if word in known else "matched", group, value, prob))
+        if not any(w.group == "color" for w in words):
+            self._ground_unused(words, unused, values)
+        return ParsedPrompt(values, words)
+
+    @staticmethod
+    def _ground_unused(words: list, unused: list, values: dict) -> None:
+        """No word was read as the object's colour: the first colour name among the words the reader
+        never saw and used for nothing (or read as outside the world) names it, unless it names a
+        background ("on a crimson background": the world has no such background, the object keeps
+        its open colour)."""
+        for i in unused:
+            w = words[i]
+            hue = palette_color(w.word)
+            after = words[i + 1] if i + 1 < len(words) else None
+            if hue is not None and not (after and (after.group == "background" or after.word in BACKDROP)):
+                values["color"] = hue
+                words[i] = WordInfo(w.word, "matched", "color", hue, w.similarity)
+                return
