@@ -147,10 +147,10 @@ def test_unknown_suffix(models_env, tmp_path, capsys):
 
 
 def test_unwritable_folder(models_env, tmp_path, capsys):
-    code, _, err = run(capsys, "generate", "--prompt", "x", "--model", "tiny-vae",
+    code, _, err = run(capsys, "generate", "--prompt", "a red circle", "--model", "tiny-vae",
                        "--out", str(tmp_path / "missing" / "a.mp4"))
     assert_clean_error(code, err, "does not exist")
-    code, _, err = run(capsys, "generate", "--prompt", "x", "--model", "tiny-vae", "--out", "/proc/latent.mp4")
+    code, _, err = run(capsys, "generate", "--prompt", "a red circle", "--model", "tiny-vae", "--out", "/proc/latent.mp4")
     assert_clean_error(code, err, "cannot write")
     assert not list(tmp_path.iterdir())
 

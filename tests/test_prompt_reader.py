@@ -175,3 +175,17 @@ def test_models_still_load_and_generate():
     assert (plan.values["color"], plan.values["shape"], plan.values["motion"]) == ("yellow", "circle", "bouncing")
     clip = m.render(plan)
     assert clip.shape == (8, 64, 64, 3) and clip.dtype == np.uint8 and clip.std() > 0
+
+
+def test_colour_names_take_the_survey_hue_and_a_background_colour_names_no_object(parser):
+    """The reader says which word is the object's colour, the colour survey which hue: cobalt is blue
+    even where the reader's own guess was open; a colour the world has no background for stays off
+    the object."""
+    assert parser.parse("a cobalt disc drifting left").values["color"] == "blue"
+    assert parser.parse("a star on a crimson background").values["color"] is None
+
+
+def test_the_reader_is_not_listed_as_a_video_model():
+    from studio.engine.modelio import installed_models
+    names = installed_models()
+    assert "prompt-reader" not in names and "shapes-vae" in names
