@@ -19,6 +19,7 @@ from studio.engine.audio_drives import Drive, bake_drive
 from studio.project import Project
 from studio.project_frames import render_project
 from studio.ui.audio_playback import SNIPPET, SoundOut
+from studio.ui.music import BAKE_TOLERANCE
 
 from test_ui_window import make_window
 
@@ -144,8 +145,9 @@ def test_bake_to_keys_makes_the_drive_keys_and_is_one_undo_step(win, qtbot, song
     drive_size(win, qtbot)
     driven = win.player.frames.copy()
     features = win.music.features()
-    expected = bake_drive(Drive("size", "loudness", 2.5, 0.0), features, FPS,
-                          win.key_editor._tracks().get("size"), tolerance=0.01)
+    undriven = win.key_editor._tracks().get("size")
+    expected = bake_drive(Drive("size", "loudness", 2.5, 0.0), features, FPS, undriven, tolerance=BAKE_TOLERANCE)
+    exact = [v for _t, v in bake_drive(Drive("size", "loudness", 2.5, 0.0), features, FPS, undriven)]
     steps = win.undo.count()
     win.music.editor.rows[0]["bake"].click()
     assert win.undo.count() == steps + 1
@@ -153,6 +155,8 @@ def test_bake_to_keys_makes_the_drive_keys_and_is_one_undo_step(win, qtbot, song
     keys = win.project().keyframes
     assert [(k.time, k.sliders["size"]) for k in keys] == expected
     assert len(win.keylane.keys) == len(expected) and 2 <= len(keys) < FRAMES
+    keyed = win.key_editor._tracks()["size"]              # the keys' path: the drive's, within the tolerance
+    assert np.abs(keyed - exact).max() <= BAKE_TOLERANCE + 1e-9
     settled(win, qtbot)
     assert np.abs(win.player.frames.astype(int) - driven.astype(int)).mean() < 1.0    # the same clip, as keys
     win.do_undo()                                  # Ctrl+Z: the drive is back, the keys are gone

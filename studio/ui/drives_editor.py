@@ -90,6 +90,7 @@ class DrivesEditor(QWidget):
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(8)
         self.grid.setVerticalSpacing(4)
+        self.grid.setColumnStretch(6, 1)          # the rows keep their widths; the dock's room goes right
         p.addLayout(self.grid)
         foot = QHBoxLayout()
         self.add_drive = QPushButton("+ Add drive")
@@ -174,6 +175,10 @@ class DrivesEditor(QWidget):
         row["feature"].activated.connect(lambda _j: self._edited(i, True))
         row["amount"].valueChanged.connect(lambda _v: self._edited(i, False))
         row["smoothing"].valueChanged.connect(lambda _v: self._edited(i, False))
+        row["direction"].setMinimumWidth(170)
+        row["feature"].setMinimumWidth(120)
+        for spin in (row["amount"], row["smoothing"]):
+            spin.setFixedWidth(96)
         for col, w in enumerate((row["direction"], row["feature"], row["amount"], row["smoothing"], bake, remove)):
             self.grid.addWidget(w, i + 1, col)
         row["bake"], row["remove"] = bake, remove

@@ -36,7 +36,7 @@ from .preview import AUDIO_SUFFIXES
 log = logging.getLogger(__name__)
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3)"
-BAKE_TOLERANCE = 0.01          # slider units: the baked keys' straight lines stay this close to the driven values
+BAKE_TOLERANCE = 0.05          # slider units: the baked keys' straight lines stay this close to the driven values
 
 
 def dropped_audio(mime) -> str:
