@@ -183,7 +183,8 @@ def test_saving_and_reopening_keeps_the_music_and_a_missing_song_is_one_sentence
     text = win.message.text()
     assert "song.wav is missing" in text and text.count(". ") == 0 and text.endswith(".")
     assert win.project().prompt == PROMPT and win.project().audio.path == str(song)   # open, its song kept
-    assert win.music_lane.isVisible() and "is missing" in win.music_lane.label.text()
+    assert win.music_lane.isVisible() and "missing: its drives move nothing" in win.music_lane.label.text()
+    assert "missing (Replace…)" in win.music.editor.song.text()
     req = win.music.render_request()
     assert req is not None and req.timeline == ()          # nothing moves while the song is missing
 

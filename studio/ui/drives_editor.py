@@ -124,8 +124,10 @@ class DrivesEditor(QWidget):
         if audio is None:
             return
         song = self.music.song()
-        self.song.setText(f"♪ <b>{Path(audio.path).name}</b>")
-        self.song.setToolTip(audio.path)
+        trouble = self.music.trouble()
+        gone = f" · <span style='color:#f0c36b'>{trouble} (Replace…)</span>" if trouble else ""
+        self.song.setText(f"♪ <b>{Path(audio.path).name}</b>{gone}")
+        self.song.setToolTip(song[3] if trouble else audio.path)
         if song is not None and song[0] is not None:
             self.offset.setMaximum(max(0.0, song[0].duration))
         _set(self.offset, audio.offset)

@@ -78,9 +78,11 @@ class MusicTrack(QObject):
             self.add_music(path)
 
     def add_music(self, path: str) -> None:
-        """The song under the clip from its start (a new song keeps the drives): one undo step."""
+        """The song under the clip (one undo step); one that replaces another keeps its offset and drives
+        (a song found again where it moved plays on as before)."""
         old = self.w.doc.audio
-        self.w.doc.audio = ProjectAudio(os.path.abspath(path), 0.0, list(old.drives) if old else [])
+        self.w.doc.audio = ProjectAudio(os.path.abspath(path), old.offset if old else 0.0,
+                                        list(old.drives) if old else [])
         self.w.commit()
         self.w.music_dock.show()
         self.w.music_dock.raise_()
@@ -120,6 +122,13 @@ class MusicTrack(QObject):
         it is analysed (or without a song)."""
         audio = self.w.doc.audio
         return None if audio is None else self._songs.get(self.song_key(audio.path))
+
+    def trouble(self) -> str:
+        """"missing" or "cannot be read" when the document's song was found unusable, else ""."""
+        song, audio = self.song(), self.w.doc.audio
+        if song is None or song[0] is not None:
+            return ""
+        return "missing" if not Path(audio.path).exists() else "cannot be read"
 
     def _ask(self) -> None:
         audio = self.w.doc.audio

@@ -96,10 +96,16 @@ class MusicLane(Scrubbing, pg.GraphicsView):
 
     def resizeEvent(self, e):                          # noqa: N802 (Qt name)
         super().resizeEvent(e)
-        if hasattr(self, "view"):                       # pyqtgraph resizes once inside its __init__
+        if hasattr(self, "label"):                      # pyqtgraph resizes inside its __init__, before ours ends
             self._fit()
+            self._say(self.label.text())
 
     # ------------------------------------------------------------------ drawing
+    def _say(self, text: str) -> None:
+        self.label.setText(text)
+        self.label.setMaximumWidth(max(100, self.width() - 2 * PAD - 4))
+        self.label.adjustSize()
+
     def refresh(self) -> None:
         audio = self.doc.audio
         self.setVisible(audio is not None)
@@ -111,10 +117,11 @@ class MusicLane(Scrubbing, pg.GraphicsView):
         analysis = song[0] if song is not None else None
         if analysis is None:
             self._draw([], [], {})
-            why = "analysing…" if song is None else escape(song[3] or "cannot be read")
+            why = "analysing…" if song is None else (f"{self.music.trouble()}: its drives move nothing "
+                                                      "(Replace… in the Music dock)")
             colour = "#9aa0b0" if song is None else "#f0c36b"
-            self.label.setText(f"♪ {name} · <span style='color:{colour}'>{why}</span>")
-            self.label.adjustSize()
+            self._say(f"♪ {name} · <span style='color:{colour}'>{why}</span>")
+            self.label.setToolTip(song[3] if song is not None else "")
             return
         fps, frames = self.doc.fps, self.doc.frames
         x, p = envelope(analysis.peaks, analysis.rate, audio.offset, fps, frames)
@@ -123,8 +130,8 @@ class MusicLane(Scrubbing, pg.GraphicsView):
         self._draw(x, p, {f: features[f] for f in shown if f in features})
         span = f"{audio.offset:.1f}–{audio.offset + frames / fps:.1f} s"
         keys = " ".join(f"<span style='color:{COLOURS[f]}'>— {f}</span>" for f in shown)
-        self.label.setText(f"♪ {name} · {span}" + (f" · {keys}" if keys else ""))
-        self.label.adjustSize()
+        self._say(f"♪ {name} · {span}" + (f" · {keys}" if keys else ""))
+        self.label.setToolTip(audio.path)
         self._move_playhead(self.player.index)
 
     def _draw(self, x, peaks, features: dict) -> None:
