@@ -17,6 +17,7 @@ from sounds import needs_ffprobe, quiet_loud, streams, write_sound
 from studio.cli import main as cli
 from studio.engine.audio_drives import Drive, bake_drive
 from studio.project import Project
+from studio.project_audio import ProjectAudio
 from studio.project_frames import render_project
 from studio.ui.audio_playback import SNIPPET, SoundOut
 from studio.ui.music import BAKE_TOLERANCE
@@ -265,3 +266,21 @@ def test_an_app_export_carries_the_song(win, qtbot, song, tmp_path):
     audio = [s for s in found if s["codec_type"] == "audio"]
     assert len(audio) == 1 and audio[0]["codec_name"] == "aac"
     assert audio[0]["duration"] == pytest.approx(FRAMES / FPS, abs=1 / FPS)
+
+
+def test_a_project_with_drives_opened_at_launch_renders_driven_once_its_song_is_analysed(qtbot, tmp_path, song,
+                                                                                       monkeypatch):
+    monkeypatch.delenv("LATENT_STUDIO_MODELS", raising=False)
+    p = Project(model="shapes-vae", prompt=PROMPT, seed=2, frames=FRAMES, fps=FPS,
+                audio=ProjectAudio(str(song), 0.25, [Drive("size", "loudness", 2.5, 0.1)]))
+    path = p.save(tmp_path / "driven.lstudio")
+    asked = []
+    w = make_window(qtbot, tmp_path, model="shapes-vae", project=str(path), wait=False)
+    w.engine.clipStarted.connect(lambda rid, n, _p: asked.append(w.last_request))
+    qtbot.waitUntil(lambda: w.player.complete() and w.music.song() is not None and w.last_request is not None
+                    and w.last_request.timeline != (), timeout=60000)
+    qtbot.waitUntil(lambda: w.player.complete(), timeout=30000)
+    assert asked and all(r.timeline for r in asked)       # never an undriven render while the song was analysed
+    assert np.array_equal(w.player.frames, render_project(w.engine.worker.model, Project.load(path)))
+    assert w.music_lane.isVisible() and not w.is_dirty()
+    w.close()

@@ -36,6 +36,7 @@ from .preview import AUDIO_SUFFIXES
 log = logging.getLogger(__name__)
 
 AUDIO_FILTER = "Audio (*.wav *.flac *.ogg *.mp3)"
+KEEP_SONGS = 3                 # songs whose analysis (and samples) stay in memory: undo and redo switch at once
 BAKE_TOLERANCE = 0.05          # slider units: the baked keys' straight lines stay this close to the driven values
 
 
@@ -150,6 +151,8 @@ class MusicTrack(QObject):
             self._asked = None
         self._songs = {k: v for k, v in self._songs.items() if k[0] != path}   # an older version of the file
         self._songs[key] = (analysis, samples, rate, problem)
+        while len(self._songs) > KEEP_SONGS:                  # decoded songs are large: the latest few stay
+            self._songs.pop(next(iter(self._songs)))
         if problem and self.w.doc.audio is not None and self.w.doc.audio.path == path:
             self.w._say(sentence(problem), hold=10.0)
         self.analysed.emit()
