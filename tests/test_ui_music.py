@@ -284,3 +284,16 @@ def test_a_project_with_drives_opened_at_launch_renders_driven_once_its_song_is_
     assert np.array_equal(w.player.frames, render_project(w.engine.worker.model, Project.load(path)))
     assert w.music_lane.isVisible() and not w.is_dirty()
     w.close()
+
+
+def test_a_drive_of_a_direction_the_model_lacks_moves_nothing_and_the_clip_still_renders(win, qtbot, song):
+    """After a switch to a model without `size`, the size drive stays in the project (the editor marks
+    it) but the render leaves it out instead of failing on an unknown direction."""
+    add_song(win, qtbot, song)
+    settled(win, qtbot)
+    drive_size(win, qtbot)
+    assert win.music.render_request().timeline[4] == (Drive("size", "loudness", 2.5, 0.0),)
+    win.model_info = {**win.model_info, "directions": ["sefa1", "sefa2"]}
+    req = win.music.render_request()
+    assert win.project().audio.drives == [Drive("size", "loudness", 2.5, 0.0)]
+    assert not req.timeline or req.timeline[4] == ()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from ..engine.audio_drives import bake_drive
 from ..engine.audio_features import FEATURES, feature_frames
+from ..engine.trajectory import NOISE
 from ..project import Keyframe
 from ..project_audio import ProjectAudio
 from ..requests import RenderRequest
@@ -182,6 +183,11 @@ class MusicTrack(QObject):
         """The document's RenderRequest, drawn as `studio export` draws it; None while its song, which
         drives sliders, is analysed (the render follows as soon as it is)."""
         p = self.w.project()
+        directions = (getattr(self.w, "model_info", None) or {}).get("directions")
+        if p.audio is not None and directions is not None:     # a drive of a direction this model lacks
+            kept = [d for d in p.audio.drives if d.direction in directions or d.direction == NOISE]
+            if len(kept) != len(p.audio.drives):               # moves nothing (the editor marks it)
+                p = replace(p, audio=replace(p.audio, drives=kept))
         features = {}
         if p.audio is not None and p.audio.drives:
             features = self.features()
