@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from .basics.errors import StudioError
 from .basics.export_sizes import FITS, FORMATS, SCALINGS, SIZES
 from .basics.files import read_bytes, save_text
 from .engine.audio_drives import Drive
-from .engine.trajectory import TimelineSpec, check_slider
+from .engine.trajectory import NOISE, TimelineSpec, check_slider
 from .lesson.script import Lesson, Shot
 from .project_audio import ProjectAudio
 
@@ -80,6 +80,21 @@ class Project:
             features = self.audio.features(self.fps, self.frames) if self.audio else {}
         return TimelineSpec.of(self.frames, self.fps, self.sliders, self.keyframes, self.loop, self.seed,
                                self.noise_period, drives, features)
+
+    def for_directions(self, directions) -> tuple["Project", list[str]]:
+        """This project as a model with these directions draws it: the base look, the keys and the
+        drives keep only its directions (and the noise), so a look made on another model still
+        renders; the project itself keeps them all. Returns (that project, the names left out)."""
+        keep = set(directions) | {NOISE}
+        used = set(self.sliders) | {n for k in self.keyframes for n in k.sliders}
+        used |= {d.direction for d in self.audio.drives} if self.audio else set()
+        dropped = sorted(used - keep)
+        if not dropped:
+            return self, []
+        keys = [replace(k, sliders={n: v for n, v in k.sliders.items() if n in keep}) for k in self.keyframes]
+        audio = replace(self.audio, drives=[d for d in self.audio.drives if d.direction in keep]) if self.audio else None
+        return replace(self, sliders={n: v for n, v in self.sliders.items() if n in keep}, keyframes=keys,
+                       audio=audio), dropped
 
     def audio_problem(self) -> str | None:
         """None, or one sentence: the project's song is missing or unreadable (it opens all the same)."""

@@ -81,3 +81,18 @@ def test_project_does_not_import_qt():
     import sys
     code = "import sys, studio.project; assert not [m for m in sys.modules if m.startswith('PySide6')]"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_a_project_drawn_by_a_model_without_some_directions_leaves_them_out():
+    from studio.engine.audio_drives import Drive
+    from studio.project import Keyframe, Project
+    from studio.project_audio import ProjectAudio
+    p = Project(prompt="a cat", sliders={"size": 1.0, "sefa1": 0.5, "noise": 0.3},
+                keyframes=[Keyframe(0.0, {"size": -1.0, "sefa1": 1.0}), Keyframe(1.0, {"size": 2.0})],
+                audio=ProjectAudio("song.wav", 0.0, [Drive("size", "loudness", 2.0), Drive("noise", "beat", 1.0)]))
+    q, dropped = p.for_directions(["sefa1", "sefa2"])
+    assert dropped == ["size"]
+    assert q.sliders == {"sefa1": 0.5, "noise": 0.3} and [k.sliders for k in q.keyframes] == [{"sefa1": 1.0}, {}]
+    assert q.audio.drives == [Drive("noise", "beat", 1.0)]
+    assert p.sliders["size"] == 1.0 and p.keyframes[0].sliders["size"] == -1.0     # the project keeps them
+    assert p.for_directions(["size", "sefa1"]) == (p, [])

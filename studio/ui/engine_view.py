@@ -94,6 +94,11 @@ class EngineView(QObject):
                 self.w.latent.set_values(self.w._pending_sliders)
                 self.w._pending_sliders = None
             self.w.key_editor.keep_directions(info["directions"])
+            _p, dropped = self.w.project().for_directions(info["directions"])
+            if dropped:
+                self.w._say(f"{self.w.model_name} has no {', '.join(dropped)}: the keys and drives that move "
+                            f"{'it' if len(dropped) == 1 else 'them'} are left out while it is loaded (the project "
+                            "keeps them for the model that has them)", hold=8.0)
             if self.w._first_load and not self.w.project_path:
                 self.w.doc.update({"frames": max(16, int(info["frames"])), "fps": int(info["fps"])})
         finally:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from ..engine.audio_drives import bake_drive
 from ..engine.audio_features import FEATURES, feature_frames
-from ..engine.trajectory import NOISE
 from ..project import Keyframe
 from ..project_audio import ProjectAudio
 from ..requests import RenderRequest
@@ -184,10 +183,8 @@ class MusicTrack(QObject):
         drives sliders, is analysed (the render follows as soon as it is)."""
         p = self.w.project()
         directions = (getattr(self.w, "model_info", None) or {}).get("directions")
-        if p.audio is not None and directions is not None:     # a drive of a direction this model lacks
-            kept = [d for d in p.audio.drives if d.direction in directions or d.direction == NOISE]
-            if len(kept) != len(p.audio.drives):               # moves nothing (the editor marks it)
-                p = replace(p, audio=replace(p.audio, drives=kept))
+        if directions is not None:          # keys and drives of directions this model lacks move nothing
+            p, _dropped = p.for_directions(directions)
         features = {}
         if p.audio is not None and p.audio.drives:
             features = self.features()
