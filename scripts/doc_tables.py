@@ -1,0 +1,118 @@
+"""The tables of measured figures in README.md and docs/NOTES.md, generated from the committed JSON of
+the runs that made them (docs/eval_*.json, docs/bench_*.json, the model cards), never retyped.
+
+    python scripts/doc_tables.py           # rewrites every generated block
+    python scripts/doc_tables.py --check   # exit 1 when a block differs from its JSON (a test runs this)
+
+A block sits between `<!-- generated: NAME -->` and `<!-- end generated -->`; NAME picks the table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ("README.md", "docs/NOTES.md")
+BLOCK = re.compile(r"(<!-- generated: (\S+) -->\n)(.*?)(<!-- end generated -->)", re.S)
+
+
+def _json(path: str) -> dict:
+    return json.loads((ROOT / path).read_text(encoding="utf-8"))
+
+
+def _minutes(name: str) -> tuple[float, list[float]]:
+    """A model's CPU minutes of training, with those of the model it started from (--init-from)."""
+    cfg = _json(f"models/{name}/model.json")["recipe"]["config"]
+    own = float(cfg["minutes"])
+    if cfg.get("init_from"):
+        before, parts = _minutes(Path(cfg["init_from"]).name)
+        return before + own, parts + [own]
+    return own, [own]
+
+
+def _count(per_caption: dict, key: str) -> str:
+    missed = [c for c, v in per_caption.items() if not v[key]]
+    return f"{len(per_caption) - len(missed)} of {len(per_caption)}" + (f" (not: {'; '.join(missed)})" if missed else "")
+
+
+def footage_figures() -> str:
+    names = ("footage-vae", "footage-gan")
+    ev = {n: _json(f"docs/eval_{n}.json") for n in names}
+    be = {n: _json(f"docs/bench_{n}.json") for n in names}
+    rows = [
+        ("reconstruction PSNR at 64 px, held-out frames",
+         {n: f"{ev[n]['reconstruction']['psnr_db_mean']:.2f} dB (worst video {ev[n]['reconstruction']['psnr_db_min']:.2f})"
+          for n in names}, "26 dB"),
+        ("generated sharpness vs the footage's", {n: f"{ev[n]['sharpness_ratio_mean']:.0%}" for n in names}, "30%"),
+        (f"captions whose clips still move at {ev[names[0]]['long_frames']} frames (10x)",
+         {n: _count(ev[n]["per_caption"], "keeps_moving") for n in names}, "all"),
+        ("generated clip nearest its own caption's footage (colour)",
+         {n: _count(ev[n]["per_caption"], "nearest_own_footage") for n in names}, "all but one"),
+        ("training step, achieved vs matmul GFLOP/s (bench, cores shared)",
+         {n: f"{be[n]['footage_train_achieved_gflops']:.0f} / {be[n]['matmul_gflops']:.0f} = "
+             f"{be[n]['footage_train_achieved_to_matmul_ratio']:.0%} ({be[n]['footage_train_pixel_frames_per_s']:.0f} "
+             f"pixel frames/s)" for n in names}, "25%"),
+    ]
+    minutes = {}
+    for n in names:
+        total, parts = _minutes(n)
+        minutes[n] = f"{total:g}" + (f" ({' + '.join(f'{p:g}' for p in parts)})" if len(parts) > 1 else "")
+    rows.append(("CPU minutes of training", minutes, "10"))
+    lines = ["| figure | " + " | ".join(names) + " | goal |", "| --- " * (len(names) + 2) + "|"]
+    lines += [f"| {what} | " + " | ".join(vals[n] for n in names) + f" | {goal} |" for what, vals, goal in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _triple(group: dict) -> str:
+    return " / ".join(f"{100 * group[g]:.1f}" for g in ("color", "shape", "motion")) + " %"
+
+
+def prompt_reader_figures() -> str:
+    rules, reader = _json("docs/eval_prompt_rules.json"), _json("docs/eval_prompt_reader.json")
+    held = reader["reader_heldout_list"]["n"]
+    rows = [(f"reader held-out list, {held}, clip", lambda r: r["reader_heldout_list"]["clip"]),
+            ("same, text only", lambda r: r["reader_heldout_list"]["text"]),
+            (f"studio eval paraphrase, {reader['per_group']}", lambda r: r["paraphrase"]),
+            (f"held-out-combination paraphrase, {reader['per_group']}", lambda r: r["held_out_paraphrase"]),
+            (f"training-style prompts, {reader['per_group']}", lambda r: r["training"])]
+    lines = ["| group (colour / shape / motion) | word rules | reader + colour survey |", "| --- | --- | --- |"]
+    lines += [f"| {what} | {_triple(get(rules))} | {_triple(get(reader))} |" for what, get in rows]
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures}
+
+
+def regenerate(text: str) -> str:
+    def one(m: re.Match) -> str:
+        if m.group(2) not in TABLES:
+            raise SystemExit(f"unknown generated block {m.group(2)!r}; known: {', '.join(TABLES)}")
+        return m.group(1) + TABLES[m.group(2)]() + m.group(4)
+    return BLOCK.sub(one, text)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--check", action="store_true", help="exit 1 when a generated block is out of date")
+    args = ap.parse_args()
+    stale = []
+    for doc in DOCS:
+        path = ROOT / doc
+        text = path.read_text(encoding="utf-8")
+        new = regenerate(text)
+        if new != text:
+            stale.append(doc)
+            if not args.check:
+                path.write_text(new, encoding="utf-8")
+    if args.check and stale:
+        print(f"out of date: {', '.join(stale)} (run python scripts/doc_tables.py)")
+        return 1
+    print("rewrote " + ", ".join(stale) if stale else "all generated tables are up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
