@@ -59,3 +59,14 @@ def test_animate_needs_vae_and_accepts_any_size(models_env):
     gan = load_model("tiny-gan", device="cpu")
     with pytest.raises(StudioError, match="needs a shapes VAE"):
         gan.animate(np.zeros((64, 64, 3), np.uint8))
+
+
+def test_animating_a_still_reads_only_motion_from_the_prompt(models_env):
+    """The still decides colour, shape, size and background: "Understood as" must not list the prompt's
+    red circle over a clip that shows the still's own look."""
+    vae = load_model("tiny-vae", device="cpu")
+    img = np.random.default_rng(1).integers(0, 255, (64, 64, 3), dtype=np.uint8)
+    plan = vae.plan_animation(img, "a red circle moving left fast", seed=1, frames=4)
+    assert plan.parsed.values["motion"] == "left" and plan.parsed.values["speed"] == "fast"
+    assert all(plan.parsed.values[g] is None for g in ("color", "shape", "size", "background"))
+    assert all(plan.values[g] is not None for g in ("color", "shape", "size", "background"))

@@ -226,7 +226,10 @@ class VideoModel:
         plan = self.plan("", seed, frames, sliders, values=values, start=enc["states"][0, 0],
                          z_content=enc["zc_mu"][0], timeline=timeline)
         plan.prompt = prompt
-        plan.parsed = self.parse(prompt or "")
+        parsed = self.parse(prompt or "")
+        # the still decides colour, shape, size and background; the prompt only the motion and its speed
+        parsed.values = {g: (v if g in ("motion", "speed") else None) for g, v in parsed.values.items()}
+        plan.parsed = parsed
         return plan
 
     def animate(self, image: np.ndarray, prompt: str = "", seed: int = 0, frames: int | None = None,
