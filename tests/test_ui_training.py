@@ -119,3 +119,30 @@ def test_folder_check_and_a_failing_run(window, qtbot, tmp_path, own_models):
     panel.name.setText("tiny-vae")                         # an existing model is never overwritten
     click(panel.train_button)
     assert "already exists" in panel.status.text() and panel.state == "failed"
+
+
+def test_a_footage_run_shows_each_videos_frames_over_their_reconstruction(window, qtbot, tmp_path, own_models):
+    """Issue 16: the panel trains a footage model from a folder of real clips and shows, as it runs,
+    each video's frames with the model's reconstruction of them beneath."""
+    from conftest import REAL_DATA
+    from PySide6.QtGui import QImage
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for name in ("bikes.mp4", "carphone_pristine.mp4"):
+        shutil.copy(REAL_DATA / name, folder / name)
+    win = window
+    win.training_dock.show()
+    panel = win.training_dock.panel()
+    panel.set_folder(str(folder))
+    qtbot.waitUntil(lambda: panel.state == "idle" and panel.report is not None, timeout=30000)
+    panel.name.setText("my-footage")
+    panel.tiny.setChecked(True)
+    panel.amount.setValue(12)
+    panel.train_button.click()
+    qtbot.waitUntil(lambda: panel.state in ("finished", "failed"), timeout=120000)
+    assert panel.state == "finished", panel.status.text()
+    qtbot.waitUntil(lambda: panel.sample.pixmap() is not None and not panel.sample.pixmap().isNull(), timeout=10000)
+    assert "reconstruction" in panel.sample_title.text()
+    sample = sorted((own_models / "my-footage" / "train" / "samples").glob("step_*.png"))[-1]
+    img = QImage(str(sample))
+    assert img.height() == 2 * 2 * 64 and img.width() > img.height()      # 2 videos x (frames, reconstructions) at 64 px

@@ -365,7 +365,9 @@ class TrainingPanel(QWidget):
         box = self.sample.size().boundedTo(pix.size() * 2)     # at most 2x: the pixels stay crisp
         self.sample.setPixmap(pix.scaled(box, Qt.AspectRatioMode.KeepAspectRatio,
                                          Qt.TransformationMode.FastTransformation))
-        self.sample_title.setText(f"Latest samples · {files[-1].stem.replace('_', ' ')} (one row per prompt)")
+        footage = self.spec_running is not None and self.spec_running.data != "shapes"
+        rows = "each video: its frames over the model's reconstruction" if footage else "one row per prompt"
+        self.sample_title.setText(f"Latest samples · {files[-1].stem.replace('_', ' ')} ({rows})")
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
