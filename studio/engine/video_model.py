@@ -26,6 +26,8 @@ from .trajectory import NOISE, TimelineSpec, check_slider, clip_spec, noise_offs
 from .text.parser import ParsedPrompt, PromptParser
 from .world.attributes import COND_DIM
 
+FIT_STEPS, FIT_LR = 20, 0.02      # image to video: refining the still's first object state on its pixels
+
 
 
 @dataclass
@@ -223,7 +225,8 @@ class VideoModel:
         values = dict(from_image)
         values["motion"] = parsed_motion["motion"]
         values["speed"] = parsed_motion["speed"]
-        plan = self.plan("", seed, frames, sliders, values=values, start=enc["states"][0, 0],
+        start = self._fit_start(x[0, 0], values, seed, enc["states"][0, 0])
+        plan = self.plan("", seed, frames, sliders, values=values, start=start,
                          z_content=enc["zc_mu"][0], timeline=timeline)
         plan.prompt = prompt
         parsed = self.parse(prompt or "")
@@ -235,6 +238,25 @@ class VideoModel:
     def animate(self, image: np.ndarray, prompt: str = "", seed: int = 0, frames: int | None = None,
                 sliders: dict | None = None, timeline: TimelineSpec | None = None) -> np.ndarray:
         return self.render(self.plan_animation(image, prompt, seed, frames, sliders, timeline))
+
+    def _fit_start(self, still: torch.Tensor, values: dict, seed: int, start: torch.Tensor) -> torch.Tensor:
+        """The object's first state (centre x, y and log-size) for a still: the encoder's estimate,
+        refined by FIT_STEPS Adam steps so that the model's first frame matches the still's pixels
+        (the refinement step of GAN inversion; deterministic, about 50 ms). The encoder alone left
+        one still in eight under 25 dB, most of them large objects a few pixels off."""
+        cond = attribute_vector(fill_open(dict(values), seed))[None].to(self.device)
+        with torch.inference_mode(False), torch.enable_grad():
+            target = still.clone()
+            with torch.no_grad():
+                layers = [t.clone() for t in self.decoder.content(cond.clone(), self._text(""))]
+            s = start.clone().requires_grad_(True)
+            opt = torch.optim.Adam([s], lr=FIT_LR)
+            for _ in range(FIT_STEPS):
+                loss = torch.nn.functional.mse_loss(self.decoder.compose(*layers, s[None, None])[0, 0], target)
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+        return s.detach()
 
 
 def load_model(name_or_path: str = "shapes-vae", device: str = "auto") -> VideoModel:
