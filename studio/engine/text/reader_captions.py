@@ -141,6 +141,8 @@ def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool) -> None:
     colour = colour_word(rng, v["color"]) if v["color"] != OPEN else ""
     noun = _pick(rng, W.SHAPE[v["shape"]]) if v["shape"] != OPEN else _pick(rng, W.GENERIC_NOUNS)
     noun_tag = f"shape:{v['shape']}" if v["shape"] != OPEN else "fill"
+    if v["shape"] == OPEN and rng.random() < 0.4:          # a subject outside the world: the shape stays open
+        noun, noun_tag = _pick(rng, W.OUTSIDE_SUBJECTS), "out"
     adj = []
     if size:
         adj.append((size, f"size:{v['size']}"))
@@ -193,6 +195,8 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
                 b.add(_pick(rng, W.MOTION[second]), f"motion:{second}")
         elif v["speed"] != OPEN and motion_adj:
             b.add(_pick(rng, W.SPEED[v["speed"]]), f"speed:{v['speed']}")
+        elif not has_motion and rng.random() < 0.3:        # an action outside the world: the motion stays open
+            b.add(_pick(rng, W.OUTSIDE_ACTIONS), "out")
 
     def bg_part():
         if v["background"] != OPEN or rng.random() < 0.08:
@@ -334,6 +338,7 @@ def training_vocabulary(n: int = 20000, seed: int = 0) -> set[str]:
             for p in phrases:
                 words |= set(WORD.findall(p))
     for lst in (W.GENERIC_NOUNS, W.BACKGROUND_NOUNS, W.BACKGROUND_PREPOSITIONS, W.OUTSIDE, W.OUTSIDE_PHRASES,
+                W.OUTSIDE_SUBJECTS, W.OUTSIDE_ACTIONS,
                 W.FRAMES, W.MOVE_VERBS):
         for p in lst:
             words |= set(WORD.findall(p))

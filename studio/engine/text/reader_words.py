@@ -135,6 +135,18 @@ OUTSIDE = ["cat", "dog", "piano", "dragon", "tree", "car", "rocket", "hat", "cas
            "happy", "sad", "cute", "angry", "wooden", "metal", "glass", "furry", "fluffy", "beautiful", "realistic",
            "cinematic", "4k", "detailed", "cartoon", "smiling", "singing", "dancing", "playing", "reading", "eating",
            "sleeping", "laughing", "wearing", "holding", "park", "beach", "forest", "city", "ocean", "kitchen"]
+# subjects and actions outside the shapes world, said where a shape or a motion would be ("a cat chasing
+# a mouse"): tagged "out", the shape or the motion stays open
+OUTSIDE_SUBJECTS = ["cat", "dog", "horse", "bird", "fish", "mouse", "puppy", "kitten", "person", "man", "woman",
+                    "child", "girl", "boy", "baby", "teacher", "car", "train", "plane", "boat", "truck", "bus",
+                    "tree", "house", "robot", "dragon", "monster", "ghost", "princess", "knight", "pirate",
+                    "dinosaur", "butterfly", "bee", "spider", "frog", "turtle", "lion", "tiger", "bear", "penguin",
+                    "duck", "owl", "unicorn", "wizard", "elephant", "giraffe", "monkey", "snake", "shark"]
+OUTSIDE_ACTIONS = ["chasing a mouse", "eating an apple", "sleeping", "reading a book", "playing chess",
+                   "singing a song", "talking", "laughing", "crying", "smiling", "waving hello", "barking",
+                   "meowing", "cooking dinner", "painting a portrait", "writing a letter", "drinking tea",
+                   "thinking", "watching tv", "building a house", "fighting a dragon", "hugging a friend",
+                   "playing the guitar", "telling a story", "doing homework", "taking a photo"]
 OUTSIDE_PHRASES = ["with a cat", "in the park", "wearing a hat", "near a tree", "made of glass",
                    "playing a piano", "next to a dog", "in a kitchen", "with sunglasses", "for my friend",
                    "in the style of a cartoon", "cinematic", "highly detailed", "in 4k", "very beautiful", "cute",
