@@ -258,6 +258,7 @@ def test_an_app_export_carries_the_song(win, qtbot, song, tmp_path):
     dlg = win.open_export_dialog()
     assert dlg.audio == (str(song), 0.0)
     assert any("with song.wav" in label.text() for label in dlg.findChildren(QLabel))
+    assert dlg.fps.value() == FPS and not dlg.fps.isEnabled()     # another rate would play the frames off the song
     out = tmp_path / "clip.mp4"
     dlg.set_choice(format="mp4", size="256", path=out)
     with qtbot.waitSignal(dlg.exported, timeout=60000):

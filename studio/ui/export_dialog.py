@@ -77,6 +77,11 @@ class ExportDialog(QDialog):
         self.fps.setRange(1, 120)
         self.fps.setSuffix(" fps")
         self.fps.setValue(int(s.get("fps") or fps))
+        if self.audio:                  # the frames are timed to the song: another rate would play them off it
+            self.fps.setValue(int(fps))
+            self.fps.setEnabled(False)
+            self.fps.setToolTip("The song sets the pace: this clip's frames are timed to it at its own frame rate. "
+                                "Change the clip's speed in the window (its drives follow).")
         self.title = QLineEdit(str(s.get("title") or ""))
         self.title.setPlaceholderText("optional: shown over the first second")
         self.caption = QLineEdit(str(s.get("caption") or ""))
