@@ -263,6 +263,7 @@ def test_an_app_export_carries_the_song(win, qtbot, song, tmp_path):
     dlg.set_choice(format="mp4", size="256", path=out)
     with qtbot.waitSignal(dlg.exported, timeout=60000):
         assert dlg.start()
+    assert not dlg.fps.isEnabled() and dlg.export.isEnabled()          # still the clip's own rate after a run
     found = streams(out)
     audio = [s for s in found if s["codec_type"] == "audio"]
     assert len(audio) == 1 and audio[0]["codec_name"] == "aac"

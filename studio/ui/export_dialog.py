@@ -212,6 +212,7 @@ class ExportDialog(QDialog):
         for w in (self.format, self.size, self.fit, self.scaling, self.fps, self.title, self.caption, self.path,
                   self.signing.group, self.export):
             w.setEnabled(not running)
+        self.fps.setEnabled(not running and not self.audio)      # with a song the clip's own rate stays
         self.cancel.setText("Cancel" if running else "Close")
 
     def _cancel_or_close(self) -> None:
