@@ -59,9 +59,7 @@ def _credentials(args, model, seed, prompt, frames: int, fps: int, still=None):
         return None, None
     from .media.credentials import GenerationFacts
     identity = _identity(args)
-    return GenerationFacts(model=model.name, model_version=model.card.get("version"), seed=seed, prompt=prompt,
-                           include_prompt=args.credentials_prompt, source_still_path=still,
-                           frames=frames, fps=fps), identity
+    return GenerationFacts.of(model, seed, prompt, args.credentials_prompt, frames, fps, still), identity
 
 
 def _music(args, model, fps: int, frames: int | None, audio=None):

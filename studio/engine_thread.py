@@ -344,9 +344,7 @@ class EngineWorker(QObject):
         if req.credentials:
             from studio.media.credentials import GenerationFacts
             r = req.render
-            facts = GenerationFacts(model=self.model.name, model_version=self.model.card.get("version"), seed=r.seed,
-                                    prompt=r.prompt, include_prompt=req.credentials_prompt,
-                                    source_still_path=r.image_path or None, frames=n, fps=req.fps)
+            facts = GenerationFacts.of(self.model, r.seed, r.prompt, req.credentials_prompt, n, req.fps, r.image_path)
         sound = Soundtrack(*req.audio) if req.audio and Path(req.path).suffix.lower() in VIDEO_FORMATS else None
         try:
             path = write_clip(frames, req.path, settings, overlay=text_overlay(req.title, req.caption, n, req.fps),

@@ -57,6 +57,13 @@ class GenerationFacts:
     frames: int | None = None
     fps: int | None = None
 
+    @classmethod
+    def of(cls, model, seed: int, prompt: str, include_prompt: bool, frames: int, fps: int,
+           still=None) -> "GenerationFacts":
+        """The facts of a clip a loaded model drew (its name and card version)."""
+        return cls(model=model.name, model_version=model.card.get("version"), seed=seed, prompt=prompt,
+                   include_prompt=include_prompt, source_still_path=still or None, frames=frames, fps=fps)
+
     def generation(self) -> dict:
         """The org.latentstudio.generation assertion's data (also the WebM tags)."""
         data = {"model": self.model, "model_version": self.model_version, "seed": self.seed,
