@@ -166,3 +166,25 @@ def test_preview_cli_and_api_agree_bit_for_bit(vae, tmp_path):
         idx = order[i:i + 7]
         out[idx] = vae.render(plan, idx)
     assert np.array_equal(out, api)
+
+
+def test_a_branch_is_decoded_once_per_distinct_input_and_frames_agree_however_asked(vae):
+    """Size keys change no content branch's input, colour keys only the colour branch's: the sprite
+    and the background are decoded once. A frame drawn alone (one shared look) and drawn among
+    frames of other colours (per-frame layers) has the same pixels."""
+    size_only = Project(prompt="a green star moving right on a black background", seed=4, frames=40, fps=8,
+                        keyframes=[Keyframe(0.0, {"size": -1.0}), Keyframe(4.0, {"size": 1.5})])
+    from studio.project_frames import plan_project
+    plan = plan_project(vae, size_only)
+    whole = vae.render(plan)
+    assert sorted(k[0] for k in plan.cache) == ["background", "color", "sprite"]
+    assert np.array_equal(np.concatenate([vae.render(plan, [i]) for i in range(0, 40, 9)]), whole[::9])
+    held = Project(prompt="a green star moving right on a black background", seed=4, frames=40, fps=8,
+                   keyframes=[Keyframe(0.0, {"sefa1": 0.0}, "hold"), Keyframe(2.5, {"sefa1": 1.5}, "hold")])
+    plan = plan_project(vae, held)
+    whole = vae.render(plan)
+    names = [k[0] for k in plan.cache]
+    assert names.count("sprite") == 1 and names.count("background") == 1 and names.count("color") == 2
+    alone = np.concatenate([vae.render(plan, [i]) for i in range(40)])
+    assert np.array_equal(alone, whole)
+    assert not np.array_equal(whole[0], whole[39])

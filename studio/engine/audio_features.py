@@ -245,6 +245,27 @@ def clip_features(path: str | os.PathLike, fps: float, frames: int, offset: floa
     return feature_frames(analyse_audio(path), fps, frames, offset, names)
 
 
+_PRELOAD: list = []
+
+
+def preload() -> None:
+    """Starts importing librosa's analysis modules on a background thread (once per process) and
+    returns at once. They take about 2 s to import (scipy.signal, numba's cached kernels), which is
+    most of a cold analysis: the app calls this when the user starts choosing or dragging a song,
+    so that the import runs while they browse."""
+    with _LOCK:
+        if _PRELOAD:
+            return
+        thread = threading.Thread(target=_import_analysis, name="librosa-preload", daemon=True)
+        _PRELOAD.append(thread)
+    thread.start()
+
+
+def _import_analysis() -> None:
+    import librosa.feature  # noqa: F401
+    import librosa.onset  # noqa: F401
+
+
 def warm_up() -> float:
     """Analyses a second of noise so that numba compiles librosa's kernels into its cache (about 15 s
     once after installing; scripts/setup.sh runs it). Returns the seconds it took."""

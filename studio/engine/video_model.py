@@ -188,22 +188,37 @@ class VideoModel:
             states = plan.states if indices is None else plan.states[:, idx]
             frames = self.decoder.compose(*plan.layers, states, torus=plan.torus, res=size)[0]
         else:
-            layers = [self._frame_layers(plan, i) for i in idx]
-            bg, alpha, rgb = (torch.cat([lay[j] for lay in layers]) for j in range(3))
-            frames = self.decoder.compose(bg, alpha, rgb, plan.states[0, idx][:, None], torus=True, res=size)[:, 0]
+            layers, shared = self._frame_layers(plan, idx)
+            if shared:                          # one look for these frames: drawn as one clip
+                frames = self.decoder.compose(*layers, plan.states[:, idx], torus=True, res=size)[0]
+            else:
+                frames = self.decoder.compose(*layers, plan.states[0, idx][:, None], torus=True, res=size)[:, 0]
         frames = frames.clamp_(0, 1).mul_(255).add_(0.5).to(torch.uint8)         # in place: 1080 px frames are big
         return np.ascontiguousarray(frames.permute(0, 2, 3, 1).cpu().numpy())
 
-    def _frame_layers(self, plan: Plan, i: int):
-        """Frame i's layers, decoded one latent at a time (a convolution's result depends on its batch
-        size, so batching frames would make a frame's pixels depend on the request) and shared by
-        frames with the same latent."""
-        row = plan.ws[i:i + 1]
-        key = row.numpy().tobytes()
-        if key not in plan.cache:
-            row = row.to(self.device)
-            plan.cache[key] = self.decoder.content(row[:, :COND_DIM], plan.text)
-        return plan.cache[key]
+    def _frame_layers(self, plan: Plan, idx: list[int]):
+        """The layers of frames `idx` and whether they all share one look. Layers are decoded one
+        latent at a time (a convolution's result depends on its batch size, so batching frames would
+        make a frame's pixels depend on the request), per content branch and per distinct input of
+        that branch: frames whose latents differ only outside a branch's attribute groups (a size
+        key, a colour drive for the sprite) share that branch's output, exactly."""
+        cond = plan.ws[idx, :COND_DIM]
+        text = None if plan.text is None else plan.text.cpu().expand(len(idx), -1)
+        out, shared = [], True
+        for name in self.decoder.CONTENT_BRANCHES:
+            uniq, inverse = torch.unique(self.decoder.branch_input(name, cond, text), dim=0, return_inverse=True)
+            decoded = []
+            for row in uniq:
+                key = (name, row.numpy().tobytes())
+                if key not in plan.cache:
+                    plan.cache[key] = self.decoder.branch_layer(name, row[None].to(self.device))
+                decoded.append(plan.cache[key])
+            shared = shared and len(uniq) == 1
+            out.append(_pick(decoded, None if len(uniq) == 1 else inverse.to(self.device)))
+        layers = self.decoder.assemble(*out)
+        if not shared:
+            layers = tuple(t.expand(len(idx), *t.shape[1:]) for t in layers)
+        return layers, shared
 
     def generate(self, prompt: str, seed: int = 0, frames: int | None = None, sliders: dict | None = None,
                  timeline: TimelineSpec | None = None) -> np.ndarray:
@@ -257,6 +272,17 @@ class VideoModel:
                 loss.backward()
                 opt.step()
         return s.detach()
+
+
+def _pick(decoded: list, inverse):
+    """Per frame, its branch output: `decoded` holds one output (a tensor, a tuple of them, or None)
+    per distinct input; `inverse` maps frames to them (None: one output shared by every frame)."""
+    first = decoded[0]
+    if isinstance(first, tuple):
+        return tuple(_pick([d[k] for d in decoded], inverse) for k in range(len(first)))
+    if first is None or inverse is None:
+        return first
+    return torch.cat(decoded).index_select(0, inverse)
 
 
 def load_model(name_or_path: str = "shapes-vae", device: str = "auto") -> VideoModel:

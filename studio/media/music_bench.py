@@ -3,8 +3,13 @@ click track, a chord that changes every two seconds and a little noise; WAV and 
 
 - music_analysis_cold_{mp3,wav}_s: analysing the song in a new process that has imported the
   engine (as the app and the CLI have), librosa's first import included; the median of 3 runs;
+- music_analysis_in_app_mp3_s: the same after `preload()` had BROWSE_S seconds, as in the app, which
+  starts librosa's import when the user opens Add Music or drags a song over the window;
 - drive_render_600_*: a 600-frame clip drawn with and without drives, for the bench's keyframed
-  clip and for a still look (a drive makes every frame's look its own, as keys do);
+  clip and for a still look (a drive makes every frame's look its own, as keys do); and the still
+  look with one drive on one attribute group's direction at a time (`_by_group`: a drive that
+  changes only the path or the colour reuses the decoded sprite and background, one on the
+  background or the shape decodes them again for every frame);
 - music_export_*: a 3-minute driven MP4 with the song: its audio and video stream durations
   (ffprobe) and how far the clicks in its last seconds are from where the song has them.
 """
@@ -21,8 +26,10 @@ from pathlib import Path
 import numpy as np
 
 BPM, SECONDS, RATE = 120, 180.0, 44100
-COLD = ("import time, studio.engine\nfrom studio.engine.audio_features import analyse_audio\n"
+COLD = ("import time, studio.engine\nfrom studio.engine.audio_features import analyse_audio, preload\n"
+        "if {browse}: preload(); time.sleep({browse})\n"
         "t = time.perf_counter(); analyse_audio({path!r}); print(time.perf_counter() - t)")
+BROWSE_S = 3.0              # the app starts librosa's import when the user opens Add Music or drags a song
 
 
 def synthetic_song(seconds: float = SECONDS, rate: int = RATE, seed: int = 0) -> np.ndarray:
@@ -53,8 +60,10 @@ def write_song(folder: Path) -> tuple[Path, Path]:
     return wav, mp3
 
 
-def cold_analysis_s(path: Path, repeat: int = 3) -> float:
-    runs = [float(subprocess.run([sys.executable, "-c", COLD.format(path=str(path))], capture_output=True, text=True,
+def cold_analysis_s(path: Path, repeat: int = 3, browse: float = 0.0) -> float:
+    """Median seconds to analyse the song in a new process; `browse`: after the app's preload had
+    that many seconds (the user choosing the file) to import librosa."""
+    runs = [float(subprocess.run([sys.executable, "-c", COLD.format(path=str(path), browse=browse)], capture_output=True, text=True,
                                  check=True).stdout.split()[-1]) for _ in range(repeat)]
     return statistics.median(runs)
 
@@ -69,10 +78,24 @@ def _drives(model):
     return (Drive(_look(model), "loudness", 1.0, 0.2), Drive("sefa1", "beat", 1.0), Drive("noise", "onset", 0.5, 0.1))
 
 
+def _by_group(model) -> dict:
+    """{group: (direction, feature)}: for each attribute group, the first of the model's directions that
+    moves only that group's conditioning (none for footage models, whose directions have no groups)."""
+    from ..engine.layered_groups import group_slices
+    from ..engine.world.attributes import COND_DIM
+    out = {}
+    for name, vector in getattr(model, "directions", {}).items():
+        moved = {g for g, (a, b) in group_slices().items() if bool(vector[a:b].any())}
+        if len(vector) > COND_DIM and len(moved) == 1 and not bool(vector[COND_DIM:].any()):
+            out.setdefault(moved.pop(), (name, "loudness"))
+    return out
+
+
 def drive_render(model, song: Path, prompt: str, repeat: int = 3) -> dict:
     """Median seconds to plan and draw 600 frames at 8 fps, with and without drives (3 drives: loudness,
     beat and onset, on a look direction, sefa1 and the noise loop)."""
     from ..engine.audio_features import clip_features
+    from ..engine.audio_drives import Drive
     from ..engine.trajectory import Key, TimelineSpec
     features = clip_features(song, 8, 600)
     d = _look(model)
@@ -89,6 +112,11 @@ def drive_render(model, song: Path, prompt: str, repeat: int = 3) -> dict:
                     times.append(time.perf_counter() - t)
         return [statistics.median(t) for t in runs]
     out = {}
+    for group, (direction, feature) in _by_group(model).items():
+        one = (Drive(direction, feature, 1.0, 0.2),)
+        plain, driven = seconds(TimelineSpec(600, 8, {}, [], seed=3),
+                                TimelineSpec(600, 8, {}, [], seed=3, drives=one, features=features))
+        out[f"drive_render_600_still_{group}_ratio"] = round(driven / plain, 2)
     for name, k in (("keyframed", keys), ("still", [])):
         plain, driven = seconds(TimelineSpec(600, 8, {}, k, loop=bool(k), seed=3),
                                 TimelineSpec(600, 8, {}, k, loop=bool(k), seed=3, drives=_drives(model), features=features))
@@ -141,7 +169,8 @@ def run_music_bench(model_name: str, prompt: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="latent-studio-music-bench-") as d:
         wav, mp3 = write_song(Path(d))
         figures = {"music_analysis_cold_mp3_s": round(cold_analysis_s(mp3), 2),
-                   "music_analysis_cold_wav_s": round(cold_analysis_s(wav), 2)}
+                   "music_analysis_cold_wav_s": round(cold_analysis_s(wav), 2),
+                   "music_analysis_in_app_mp3_s": round(cold_analysis_s(mp3, browse=BROWSE_S), 2)}
         figures.update(drive_render(model, mp3, prompt))
         figures.update(export_drift(model, mp3, Path(d), prompt))
     return figures

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog
 
 from ..engine.audio_drives import bake_drive
 from ..engine.audio_features import FEATURES, feature_frames
+from ..engine.audio_features import preload as preload_analysis
 from ..project import Keyframe
 from ..project_audio import ProjectAudio
 from ..requests import RenderRequest
@@ -72,6 +73,7 @@ class MusicTrack(QObject):
 
     # ------------------------------------------------------------------ the song in the document
     def choose(self) -> None:
+        preload_analysis()                          # librosa imports while the user browses
         folder = remembered_folder(self.w.settings, "musicDir", "music")
         path = QFileDialog.getOpenFileName(self.w, "Add music", folder, AUDIO_FILTER)[0]
         if path:
@@ -240,6 +242,7 @@ class MusicTrack(QObject):
     def eventFilter(self, obj, e):                     # noqa: N802 (Qt name)
         if obj is self.w and e.type() in (QEvent.Type.DragEnter, QEvent.Type.DragMove):
             if dropped_audio(e.mimeData()):
+                preload_analysis()
                 e.acceptProposedAction()
                 return True
         elif obj is self.w and e.type() == QEvent.Type.Drop:

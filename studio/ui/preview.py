@@ -133,7 +133,11 @@ class PreviewView(QWidget):
         return None, ""
 
     def dragEnterEvent(self, e):                       # noqa: N802 (Qt name)
-        if self._dropped(e)[1]:
+        signal, path = self._dropped(e)
+        if signal is self.audioDropped:
+            from ..engine.audio_features import preload
+            preload()                                  # librosa imports while the song is dragged
+        if path:
             self._drop_hover = True
             self.update()
             e.acceptProposedAction()

@@ -157,21 +157,37 @@ class LayeredDecoder(nn.Module):
             self.z_mean[i] = mean
             self.z_chol[i] = torch.linalg.cholesky(torch.cov((c - mean).T) + eye)
 
-    def _branch_input(self, name: str, cond: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
+    def branch_input(self, name: str, cond: torch.Tensor, text: torch.Tensor | None) -> torch.Tensor:
         x = cond.index_select(1, getattr(self, f"idx_{name}"))
         return torch.cat([x, text], 1) if text is not None and self.cfg.text_dim else x
 
+    CONTENT_BRANCHES = ("background", "sprite", "color")
+
     def content(self, cond, text=None):
         """Per-clip layers: background (B,3,H,W), sprite alpha (B,1,s,s), object rgb (B,3,s,s)."""
-        bg = torch.sigmoid(self.background(self._branch_input("background", cond, text)))
-        bg = F.interpolate(bg, size=(self.cfg.res, self.cfg.res), mode="bilinear", align_corners=False)
-        sp = self.sprite(self._branch_input("sprite", cond, text))
-        alpha = torch.sigmoid(sp[:, :1])
-        if self.cfg.flat_color:
-            rgb = torch.sigmoid(self.color(self._branch_input("color", cond, text)))[:, :, None, None]
-            rgb = rgb.expand(-1, -1, alpha.shape[2], alpha.shape[3])
-        else:
-            rgb = torch.sigmoid(sp[:, 1:])
+        out = {b: self.branch_layer(b, self.branch_input(b, cond, text)) for b in self.CONTENT_BRANCHES}
+        return self.assemble(out["background"], out["sprite"], out["color"])
+
+    def branch_layer(self, name: str, x: torch.Tensor):
+        """One content branch's output for its own input (`branch_input`): each branch reads only its
+        attribute groups, so a latent change outside them (a size or speed key, a colour drive for the
+        sprite) leaves that branch's output as it was, and a caller can keep it."""
+        if name == "background":
+            bg = torch.sigmoid(self.background(x))
+            return F.interpolate(bg, size=(self.cfg.res, self.cfg.res), mode="bilinear", align_corners=False)
+        if name == "sprite":
+            sp = self.sprite(x)
+            return torch.sigmoid(sp[:, :1]), (None if self.cfg.flat_color else torch.sigmoid(sp[:, 1:]))
+        if not self.cfg.flat_color:
+            return None
+        first, _, last = self.color             # the module's own ops without its call overhead: a
+        h = F.silu(F.linear(x, first.weight, first.bias))      # driven colour decodes one per frame
+        return torch.sigmoid(F.linear(h, last.weight, last.bias))[:, :, None, None]
+
+    @staticmethod
+    def assemble(bg, sprite, color):
+        alpha, texture = sprite
+        rgb = texture if color is None else color.expand(-1, -1, alpha.shape[2], alpha.shape[3])
         return bg, alpha, rgb
 
     def _start_state(self, e, z_content):
@@ -181,11 +197,11 @@ class LayeredDecoder(nn.Module):
 
     def start_state(self, cond, z_content, text=None) -> torch.Tensor:
         """(B, 3): where the path starts: centre from the motion embedding and the content code, log-scale."""
-        return self._start_state(self.motion_emb(self._branch_input("motion", cond, text)), z_content)
+        return self._start_state(self.motion_emb(self.branch_input("motion", cond, text)), z_content)
 
     def path(self, cond, z_content, z_motion, text=None, start: torch.Tensor | None = None) -> torch.Tensor:
         """Object state per frame (B,T,3): centre x, y in [-1,1] image units and log(diameter/24)."""
-        e = self.motion_emb(self._branch_input("motion", cond, text))
+        e = self.motion_emb(self.branch_input("motion", cond, text))
         state = self._start_state(e, z_content) if start is None else start
         h = torch.tanh(self.h0(torch.cat([e, z_content], 1)))
         states = [state]
