@@ -1,11 +1,14 @@
 """Prompt reading, end to end: generate from each prompt and read the clip with the project's analyzer.
 
     nice -n 15 .venv/bin/python scripts/eval_prompt_reader.py [--model shapes-vae] [--per-group 108]
+        [--reader DIR]
 
-Groups: the reader's held-out list (data/reader_heldout.jsonl: colour / shape / motion of the clip
-against the row's labels, attributes the row leaves open not scored), and `studio eval`'s own
-training / paraphrase / held-out-paraphrase groups (`evaluate.prompt_group`, same seeds). Set
-STUDIO_ROOT to measure another checkout (the parser before the reader, for instance).
+Groups: the reader's held-out lists (data/reader_heldout.jsonl and the second one,
+data/reader_heldout_v2.jsonl: colour / shape / motion of the clip against the row's labels,
+attributes the row leaves open not scored), and `studio eval`'s own training / paraphrase /
+held-out-paraphrase groups (`evaluate.prompt_group`, same seeds). Set STUDIO_ROOT to measure another
+checkout (the parser before the reader, for instance); --reader reads the prompts with the reader
+in DIR instead of the shipped one (a retrained reader before it is shipped).
 """
 from __future__ import annotations
 
@@ -28,10 +31,11 @@ from studio.engine.world.captions import caption  # noqa: E402
 from studio.engine.world.paraphrases import paraphrase  # noqa: E402
 
 HELDOUT = Path(__file__).resolve().parents[1] / "data" / "reader_heldout.jsonl"
+HELDOUT_V2 = HELDOUT.with_name("reader_heldout_v2.jsonl")
 
 
-def heldout_list(model, n: int) -> dict:
-    rows = [json.loads(ln) for ln in HELDOUT.read_text().splitlines() if ln][:n]
+def heldout_list(model, n: int, path: Path = HELDOUT) -> dict:
+    rows = [json.loads(ln) for ln in path.read_text().splitlines() if ln][:n]
     hits = {g: [] for g in ("color", "shape", "motion")}
     text_hits = {g: [] for g in ("color", "shape", "motion")}
     for i, r in enumerate(rows):
@@ -52,11 +56,18 @@ def main() -> None:
     ap.add_argument("--model", default="shapes-vae")
     ap.add_argument("--per-group", type=int, default=108)
     ap.add_argument("--heldout", type=int, default=600)
+    ap.add_argument("--reader", help="a prompt-reader folder to read with instead of the shipped one")
     args = ap.parse_args()
     t0 = time.perf_counter()
     model = load_model(args.model, "cpu")
     out = {"root": str(ROOT), "model": args.model, "per_group": args.per_group}
+    if args.reader:
+        from studio.engine.text.parser import PromptParser
+        from studio.engine.text.reader import PromptReader
+        model.parser = PromptParser(reader=PromptReader(Path(args.reader)))
+        out["reader"] = args.reader
     out["reader_heldout_list"] = heldout_list(model, args.heldout)
+    out["reader_heldout_v2"] = heldout_list(model, args.heldout, HELDOUT_V2)
     out["training"], _ = prompt_group(model, caption, args.per_group, 1)
     out["paraphrase"], _ = prompt_group(model, paraphrase, args.per_group, 2)
     out["held_out_paraphrase"], _ = prompt_group(model, paraphrase, args.per_group, 4, held_out=True)

@@ -90,16 +90,21 @@ def row(a: Attributes, rng) -> dict:
             "phrases": {g: phrases["bg" if g == "background" else g] for g in GROUPS if used[g]}}
 
 
-def main(n: int = 600) -> None:
-    rng = np.random.default_rng(SEED)
+def write_rows(out: Path, n: int, seed: int, make_row) -> None:
+    """n rows from make_row(attributes, rng), for valid attributes drawn uniformly, to out (JSON lines)."""
+    rng = np.random.default_rng(seed)
     rows = []
     while len(rows) < n:
         a = Attributes(**{g: _pick(rng, vals) for g, vals in GROUPS.items()})
         if is_valid(a):
-            rows.append(row(a, rng))
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
-    print(f"wrote {len(rows)} rows to {OUT}")
+            rows.append(make_row(a, rng))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} rows to {out}")
+
+
+def main(n: int = 600) -> None:
+    write_rows(OUT, n, SEED, row)
 
 
 if __name__ == "__main__":
