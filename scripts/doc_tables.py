@@ -83,7 +83,33 @@ def prompt_reader_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
-TABLES = {"footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures}
+def shapes_motion_figures() -> str:
+    """Motion read right at each length and loops, image to video, from `studio eval` of the shapes models."""
+    names = ("shapes-vae", "shapes-gan")
+    ev = {n: _json(f"docs/eval_{n}.json") for n in names}
+    lengths = [k for k in ev[names[0]]["long_motion"] if k.isdigit()]
+    rows = [(f"motion read right at {k} frames, from the model ({ev[names[0]]['long_motion'][k]['n']} clips)",
+             {n: f"{ev[n]['long_motion'][k]['motion']:.1%}" for n in names}, "90%" if k != "16" else "")
+            for k in lengths]
+    loop = {n: ev[n]["long_motion"]["loop_64"] for n in names}
+    rows.append((f"64-frame seamless loops: motion read right ({loop[names[0]]['n']} clips)",
+                 {n: f"{loop[n]['motion']:.1%}" for n in names}, ""))
+    rows.append(("loops: seam over the median step between frames, median / 90th percentile",
+                 {n: f"{loop[n]['seam_over_median_step']:.2f} / {loop[n]['seam_over_median_step_p90']:.2f}" for n in names},
+                 "about 1"))
+    i2v = ev["shapes-vae"]["image_to_video"]
+    rows.append((f"image to video ({i2v['n']} stills): moves as prompted",
+                 {"shapes-vae": f"{i2v['moves_as_prompted']:.1%}", "shapes-gan": "(VAE only)"}, "85%"))
+    rows.append(("image to video: first frame at 25 dB or more (mean)",
+                 {"shapes-vae": f"{i2v['first_frame_at_least_25db']:.1%} ({i2v['first_frame_psnr_db_mean']:.1f} dB)",
+                  "shapes-gan": "(VAE only)"}, "90%"))
+    lines = ["| figure | " + " | ".join(names) + " | goal |", "| --- " * (len(names) + 2) + "|"]
+    lines += [f"| {what} | " + " | ".join(vals[n] for n in names) + f" | {goal} |" for what, vals, goal in rows]
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
+          "shapes-motion-figures": shapes_motion_figures}
 
 
 def regenerate(text: str) -> str:

@@ -191,7 +191,7 @@ def cmd_train(args) -> int:
                       batch=args.batch, frames=args.frames, lr=args.lr, seed=args.seed, device=args.device,
                       resume=args.resume, init_from=args.init_from, tiny=args.tiny, resolution=args.resolution,
                       sample_every=args.sample_every, checkpoint_minutes=args.checkpoint_minutes,
-                      path_minutes=args.path_minutes)
+                      path_minutes=args.path_minutes, long_motion_minutes=args.long_motion_minutes)
     result = run_training(cfg, log=lambda s: print(s, file=sys.stderr))
     if int(os.environ.get("RANK", "0")):
         return 0                                   # a torchrun worker other than rank 0 writes nothing
@@ -420,6 +420,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--checkpoint-minutes", type=float, default=3.0)
     t.add_argument("--path-minutes", type=float, default=0.0,
                    help="VAE on shapes: then train the motion path alone on labelled paths for this long")
+    t.add_argument("--long-motion-minutes", type=float, default=0.0,
+                   help="shapes: then train the motion model on long paths for this long (long clips and loops "
+                        "come from the model; without it they continue a fitted formula)")
     e = sub.add_parser("eval", help="prompt fidelity, held-out combinations, stability, diversity")
     e.add_argument("--model", default=DEFAULT_MODEL)
     e.add_argument("--prompts", default=None, help="a file of prompts, one per line, to add as a group")

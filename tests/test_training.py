@@ -224,3 +224,12 @@ def test_prefetch_hands_a_failed_batch_to_the_trainer():
         p.next()
     p.close()
     assert not p.thread.is_alive()
+
+
+def test_long_motion_phase_makes_a_model_that_runs_long_clips_itself(tmp_path):
+    _run(tmp_path, "lm", family="gan", steps=2, long_motion_minutes=0.02)
+    card = json.loads((tmp_path / "lm" / "model.json").read_text())
+    assert card["config"]["decoder"]["torus_state"] is True
+    assert card["recipe"]["long_motion"]["steps"] > 0 and "--long-motion-minutes 0.02" in card["recipe"]["command"]
+    m = load_model(str(tmp_path / "lm"), device="cpu")
+    assert m.generate("a red star moving left", seed=1, frames=40).shape == (40, 64, 64, 3)

@@ -147,7 +147,11 @@ def _read_motion(r: Reading, objs: list) -> None:
     areas = np.array([objs[i].area for i in idx])
     k = max(1, len(idx) // 5)
     ratio = areas[-k:].mean() / max(areas[:k].mean(), 1e-6)
-    steps = np.diff(pts, axis=0) / np.diff(idx)[:, None]
+    # long clips draw on a torus (an object leaving one edge comes in at the other): a jump of more
+    # than half the canvas between frames is the wrap, not the motion
+    moves = np.mod(np.diff(pts, axis=0) + RES / 2, RES) - RES / 2
+    pts = np.concatenate([pts[:1], pts[0] + np.cumsum(moves, axis=0)])
+    steps = moves / np.diff(idx)[:, None]
     per_frame = float(np.linalg.norm(steps, axis=1).mean())
     r.mean_speed = per_frame
     if ratio > 1.7 or ratio < 1 / 1.7:

@@ -156,6 +156,89 @@ def image_to_video(model, n: int = 120, seed: int = 9) -> dict:
             "color_kept": round(float(np.mean(kept_color)), 4), "n": n}
 
 
+WINDOW = 16                 # long clips are read in windows of the training length (start, middle, end)
+GROWTH = ("growing", "shrinking")
+
+
+def _windows(frames: int) -> list[slice]:
+    if frames <= WINDOW:
+        return [slice(0, frames)]
+    mid = frames // 2 - WINDOW // 2
+    return [slice(0, WINDOW), slice(mid, mid + WINDOW), slice(frames - WINDOW, frames)]
+
+
+def long_motion_right(clip: np.ndarray, motion: str) -> bool:
+    """Does a clip of any length show `motion` all along? Each window (start, middle, end) must read
+    it. Growth is the exception: the world's growth stops at its limit (SHAPES_WORLD: a scale change
+    of at least 2x across the clip), so the first window must read it and the object's area over
+    the last window must have changed at least 1.7x from the first frame's, the analyzer's own ratio."""
+    reads = [read_clip(clip[w]) for w in _windows(len(clip))]
+    if motion not in GROWTH:
+        return all(r.motion == motion for r in reads)
+    first, last = reads[0], reads[-1]
+    if first.motion != motion or not first.areas or not last.areas:
+        return False
+    ratio = float(np.mean(last.areas)) / max(first.areas[0], 1e-6)
+    return ratio > 1.7 if motion == "growing" else ratio < 1 / 1.7
+
+
+def _seam(clip: np.ndarray) -> float | None:
+    """A loop's seam (last frame to first) over the median step between frames, both in centroid
+    pixels on the wrapping canvas; None where the object is not found."""
+    r = read_clip(clip)
+    pts = [p for p in (r.path or [])]
+    if len(pts) != len(clip) or any(p is None for p in pts):
+        return None
+    p = np.array(pts + pts[:1], dtype=np.float64)
+    d = np.diff(p, axis=0)
+    d = np.mod(d + clip.shape[1] / 2, clip.shape[1]) - clip.shape[1] / 2
+    steps = np.linalg.norm(d, axis=1)
+    return float(steps[-1] / max(np.median(steps[:-1]), 0.5))
+
+
+def long_motion(model, lengths=(16, 64, 600), per_motion: int = 6, seed: int = 23) -> dict:
+    """Motion read right at each length (captions of the training kind, medium and large objects,
+    every motion alike), and seamless loops of 64 frames: the share read right and the median seam."""
+    from .trajectory import TimelineSpec
+    if model.family not in ("vae", "gan") or model.text_conditioned:
+        return {"skipped": "long motion is measured on shapes models"}
+    out = {}
+    motions = GROUPS["motion"]
+    for frames in lengths:
+        rng = np.random.default_rng([seed, frames])
+        right = {m: [] for m in motions}
+        for i in range(per_motion * len(motions)):
+            m = motions[i % len(motions)]
+            a = _attrs_with(rng, motion=m)
+            clip = model.generate(caption(a, rng), seed=seed * 1000 + i, frames=frames)
+            right[m].append(long_motion_right(clip, m))
+        out[str(frames)] = {"motion": round(float(np.mean([v for vs in right.values() for v in vs])), 4),
+                            "by_motion": {m: round(float(np.mean(v)), 3) for m, v in right.items()},
+                            "n": per_motion * len(motions)}
+    rng = np.random.default_rng([seed, 1])
+    loops, seams = [], []
+    for i in range(per_motion * len(motions)):
+        m = motions[i % len(motions)]
+        a = _attrs_with(rng, motion=m)
+        clip = model.generate(caption(a, rng), seed=seed * 1000 + i, timeline=TimelineSpec(64, model.fps, {}, [], loop=True,
+                                                                                            seed=seed * 1000 + i))
+        loops.append(long_motion_right(clip, m) if m not in GROWTH else read_clip(clip[:WINDOW]).motion == m)
+        seam = _seam(clip)
+        if seam is not None and m != "still":
+            seams.append(seam)
+    out["loop_64"] = {"motion": round(float(np.mean(loops)), 4), "seam_over_median_step": round(float(np.median(seams)), 2),
+                      "seam_over_median_step_p90": round(float(np.percentile(seams, 90)), 2), "n": len(loops)}
+    return out
+
+
+def _attrs_with(rng, **fixed) -> Attributes:
+    while True:
+        a = _attrs(rng, False)
+        a = Attributes(**{**a.as_dict(), **fixed})
+        if is_valid(a) and not is_held_out(a):
+            return a
+
+
 def evaluate_model(name: str, prompts_file: str | None = None, per_group: int = 216, device: str = "auto",
                    write_card: bool = True) -> dict:
     from . import load_model
@@ -172,6 +255,7 @@ def evaluate_model(name: str, prompts_file: str | None = None, per_group: int = 
     report["reproducibility"] = reproducibility(model)
     report["directions"] = directions(model)
     report["image_to_video"] = image_to_video(model)
+    report["long_motion"] = long_motion(model)
     if prompts_file:
         lines = [ln.strip() for ln in Path(prompts_file).read_text(encoding="utf-8").splitlines() if ln.strip()]
         report["prompts_file"] = {"n": len(lines), "unknown_words": sorted({w for p in lines
@@ -197,7 +281,9 @@ def format_report(r: dict) -> str:
     for g in ("training", "paraphrase", "held_out", "held_out_paraphrase"):
         acc = r[g]
         lines.append(f"  {g:20s} " + "  ".join(f"{k} {v:.0%}" for k, v in acc.items() if k != "n"))
-    for k in ("stability", "diversity", "reproducibility", "directions", "image_to_video"):
+    for k in ("stability", "diversity", "reproducibility", "directions", "image_to_video", "long_motion"):
+        if k not in r:
+            continue
         v = {kk: vv for kk, vv in r[k].items() if kk != "detail"}
         lines.append(f"  {k:20s} {v}")
     lines.append(f"  generate_ms_mean     {r['generate_ms_mean']}")

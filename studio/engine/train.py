@@ -59,6 +59,8 @@ class TrainConfig:
     tiny: bool = False                # a very small network, for tests
     resolution: int = 64              # footage: frames are cropped and scaled to this square size
     path_minutes: float = 0.0         # VAE on the shapes world: then train the motion path alone on labelled paths
+    long_motion_minutes: float = 0.0  # shapes: then train the motion GRU on long paths (long_motion.py), so that
+                                      # long clips and loops come from the model, not the formula
     decoder: dict = field(default_factory=dict)
 
 
@@ -80,6 +82,8 @@ def _decoder_config(cfg: TrainConfig, text_dim: int) -> DecoderConfig:
     extra = dict(cfg.decoder)
     if cfg.tiny:
         extra = {"emb": 16, "hidden": 16, "channels": 8, "z_content": 4, "z_motion": 2, **extra}
+    if cfg.long_motion_minutes and cfg.data == "shapes":
+        extra = {"torus_state": True, **extra}
     return DecoderConfig(**{"text_dim": text_dim, "flat_color": text_dim == 0, "res": cfg.resolution, **extra})
 
 
@@ -215,6 +219,11 @@ class Trainer:
             if self.cfg.path_minutes and not stop() and not _requested(self.work):
                 extra["path_finetune"] = self.finetune_path(self.cfg.path_minutes, stop)
             self.fit_prior()
+        if self.cfg.long_motion_minutes and self.cfg.data == "shapes" and not stop() and not _requested(self.work):
+            from .long_motion import LongMotionConfig, train_long_motion
+            self.long_motion = train_long_motion(self.model.decoder, LongMotionConfig(minutes=self.cfg.long_motion_minutes,
+                                                                                      seed=self.cfg.seed), stop, self.log)
+            extra["long_motion_path_mse"] = self.long_motion["final_path_mse"]
         return extra
 
     def train_step(self, batch: dict) -> dict:
@@ -257,7 +266,8 @@ class Trainer:
                + (f" --resolution {c.resolution}" if c.resolution != 64 else "")
                + (f" --steps {c.steps}" if c.steps else "") + (f" --minutes {c.minutes}" if c.minutes else "")
                + (f" --init-from {c.init_from}" if c.init_from else "") + (" --tiny" if c.tiny else "")
-               + (f" --path-minutes {c.path_minutes}" if c.path_minutes else ""))
+               + (f" --path-minutes {c.path_minutes}" if c.path_minutes else "")
+               + (f" --long-motion-minutes {c.long_motion_minutes}" if c.long_motion_minutes else ""))
         return {"conditioning": "sentence" if self.text_dim else "attributes",
                 "text_encoder": TEXT_ENCODER, "resolution": c.resolution, "frames": c.frames, "fps": 8,
                 "sampling": {"content_prior": "one Gaussian per motion value fitted to the path encoder's codes"
@@ -266,6 +276,7 @@ class Trainer:
                 "recipe": {"command": cmd, "config": asdict(c), "steps_done": self.step, "world_size": world,
                            "clips_per_step": c.batch * world,
                            "path_finetune_steps": getattr(self, "path_steps", 0),
+                           **({"long_motion": self.long_motion} if getattr(self, "long_motion", None) else {}),
                            "train_seconds": round(self.elapsed, 1), "device": describe(self.device),
                            "torch": torch.__version__, "python": platform.python_version()},
                 "data": {"source": c.data, "skipped": [list(s) for s in self.skipped]}}

@@ -20,6 +20,7 @@ from .conditioning import attribute_vector, fill_open
 from .device import pick_device
 from ..basics.errors import StudioError
 from .modelio import load_module
+from .model_path import model_path
 from .motion_path import TRAIN_FRAMES, long_path
 from .text.encoder import default_encoder
 from .trajectory import NOISE, TimelineSpec, check_slider, clip_spec, noise_offsets, seed_track, slerp, slider_tracks
@@ -130,13 +131,18 @@ class VideoModel:
             ws = self._latents(spec, cond, zc if z_content is not None else None, w)
             wb = ws[:1].to(dev)
             st = None if start is None else start.to(dev)
-            window = self.decoder.path(wb[:, :COND_DIM], wb[:, COND_DIM:], zm[:, :TRAIN_FRAMES].to(dev) if frames >= TRAIN_FRAMES
-                                       else torch.zeros(1, TRAIN_FRAMES, zm.shape[2], device=dev), text,
-                                       None if st is None else st[None])[0]
             wd = ws.to(dev)
-            states = long_path(self.decoder, wd[:, :COND_DIM], wd[:, COND_DIM:], text, window,
-                               filled.get("motion"), spec.loop, self.resolution, st,
-                               breaks=[math.ceil(k.time * spec.fps) for k in spec.keys])
+            if self.decoder.cfg.torus_state:           # trained on long paths: the model runs the whole clip
+                states = model_path(self.decoder, wd[:, :COND_DIM], wd[:, COND_DIM:], text, filled.get("motion"),
+                                    spec.loop, st)
+            else:                                      # the formula continues the model's first 16 frames
+                window = self.decoder.path(wb[:, :COND_DIM], wb[:, COND_DIM:],
+                                           zm[:, :TRAIN_FRAMES].to(dev) if frames >= TRAIN_FRAMES
+                                           else torch.zeros(1, TRAIN_FRAMES, zm.shape[2], device=dev), text,
+                                           None if st is None else st[None])[0]
+                states = long_path(self.decoder, wd[:, :COND_DIM], wd[:, COND_DIM:], text, window,
+                                   filled.get("motion"), spec.loop, self.resolution, st,
+                                   breaks=[math.ceil(k.time * spec.fps) for k in spec.keys])
             layers = ()
             if not bool((ws != ws[:1]).any()):
                 ws = None                      # one look for the whole clip: decode its layers once

@@ -10,6 +10,7 @@ the motion path with a differentiable affine warp.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -76,6 +77,8 @@ class DecoderConfig:
     sprite_res: int = 32
     res: int = 64
     flat_color: bool = True      # object colour from the colour branch (shapes) or a sprite texture
+    torus_state: bool = False    # the motion GRU reads the centre as a point on the torus canvas (sin, cos
+                                 # of pi * x, y): its input stays in range however far the path has run
     branches: dict = field(default_factory=lambda: {
         "background": ["background"], "sprite": ["shape"], "color": ["color"],
         "motion": ["motion", "speed", "size"]})
@@ -124,7 +127,7 @@ class LayeredDecoder(nn.Module):
         self.start = nn.Sequential(nn.Linear(cfg.emb, cfg.hidden), nn.SiLU(), nn.Linear(cfg.hidden, 5))
         self.h0 = nn.Sequential(nn.Linear(cfg.emb + cfg.z_content, cfg.hidden), nn.SiLU(),
                                 nn.Linear(cfg.hidden, cfg.hidden))
-        self.rnn = nn.GRUCell(cfg.emb + cfg.z_motion + 3, cfg.hidden)
+        self.rnn = nn.GRUCell(cfg.emb + cfg.z_motion + (5 if cfg.torus_state else 3), cfg.hidden)
         # the distribution content codes are drawn from at generation: N(0, I) until `fit_content_prior`
         # replaces it with a Gaussian fitted to the codes the decoder was trained on (ex-post density estimation)
         # one Gaussian per motion value for attribute models (where an object starts depends on how it moves)
@@ -199,17 +202,42 @@ class LayeredDecoder(nn.Module):
         """(B, 3): where the path starts: centre from the motion embedding and the content code, log-scale."""
         return self._start_state(self.motion_emb(self.branch_input("motion", cond, text)), z_content)
 
-    def path(self, cond, z_content, z_motion, text=None, start: torch.Tensor | None = None) -> torch.Tensor:
-        """Object state per frame (B,T,3): centre x, y in [-1,1] image units and log(diameter/24)."""
+    def path(self, cond, z_content, z_motion, text=None, start: torch.Tensor | None = None,
+             steps_cond: torch.Tensor | None = None) -> torch.Tensor:
+        """Object state per frame (B,T,3): centre x, y in [-1,1] image units and log(diameter/24).
+        `steps_cond` (B,T,cond_dim): the conditioning each step reads (a speed key changes how fast
+        the object goes from that frame on); the start reads `cond`."""
         e = self.motion_emb(self.branch_input("motion", cond, text))
         state = self._start_state(e, z_content) if start is None else start
-        h = torch.tanh(self.h0(torch.cat([e, z_content], 1)))
+        h = self.first_hidden(e, z_content)
+        T = z_motion.shape[1]
+        if steps_cond is not None:
+            B = steps_cond.shape[0]
+            flat = steps_cond.reshape(B * T, -1)
+            tb = None if text is None else text.repeat_interleave(T, 0)
+            e = self.motion_emb(self.branch_input("motion", flat, tb)).view(B, T, -1)
+        states, _ = self.roll(e, z_motion, state, h)
+        return states
+
+    def first_hidden(self, e: torch.Tensor, z_content: torch.Tensor) -> torch.Tensor:
+        return torch.tanh(self.h0(torch.cat([e, z_content], 1)))
+
+    def roll(self, e: torch.Tensor, z_motion: torch.Tensor, state: torch.Tensor, h: torch.Tensor):
+        """The GRU from `state` and hidden `h` over z_motion's T frames (frame 0 is `state`): ((B,T,3)
+        states, the last hidden). `e`: the motion embedding (B, emb), or one per frame (B, T, emb)."""
         states = [state]
         for t in range(1, z_motion.shape[1]):
-            h = self.rnn(torch.cat([e, z_motion[:, t], state], 1), h)
+            et = e if e.dim() == 2 else e[:, t]
+            h = self.rnn(torch.cat([et, z_motion[:, t], self._state_input(state)], 1), h)
             state = state + 0.1 * self.step(h)
             states.append(state)
-        return torch.stack(states, 1)
+        return torch.stack(states, 1), h
+
+    def _state_input(self, state: torch.Tensor) -> torch.Tensor:
+        if not self.cfg.torus_state:
+            return state
+        ang = math.pi * state[:, :2]
+        return torch.cat([torch.sin(ang), torch.cos(ang), state[:, 2:]], 1)
 
     def compose(self, bg, alpha, rgb, states, torus: bool = False, res: int | None = None) -> torch.Tensor:
         """(B,T,3,H,W) frames in [0,1] from the layers and the path. `torus`: the canvas wraps, so an
