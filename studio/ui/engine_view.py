@@ -161,7 +161,10 @@ class EngineView(QObject):
                                     f"{total:.0f} ms" + (" (cached)" if timings.get("cached") else ""))
         parse = timings.get("parse_ms") or 0.0
         extra = f" (of which {parse:.0f} ms loading the text encoder)" if parse > 500 else ""
-        self.w._say_progress(f"Rendered {self.w.player.count} frames in {total:.0f} ms{extra}")
+        if timings.get("cached"):             # the same request again: nothing was drawn
+            self.w._say_progress(f"Rendered {self.w.player.count} frames (unchanged: shown again from the cache)")
+        else:
+            self.w._say_progress(f"Rendered {self.w.player.count} frames in {total:.0f} ms{extra}")
         if "first_clip_ms" not in self.w.timings:
             self.w.timings["first_clip_ms"] = (time.perf_counter() - self.w.t0) * 1e3
             log.info("first clip on screen after %.0f ms", self.w.timings["first_clip_ms"])
