@@ -40,7 +40,8 @@ def main() -> None:
     before = {n: path_error(module.decoder, n) for n in LENGTHS}
     print("path error before:", json.dumps(before), flush=True)
     decoder = to_torus(module.decoder)
-    info = train_long_motion(decoder, cfg, log=lambda s: print(s, flush=True))
+    info = train_long_motion(decoder, cfg, log=lambda s: print(s, flush=True),
+                             path_encoder=getattr(module, "path_encoder", None))
     after = {n: path_error(decoder, n) for n in LENGTHS}
     print("path error after:", json.dumps(after), flush=True)
     if module.family == "gan":

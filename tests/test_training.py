@@ -226,8 +226,9 @@ def test_prefetch_hands_a_failed_batch_to_the_trainer():
     assert not p.thread.is_alive()
 
 
-def test_long_motion_phase_makes_a_model_that_runs_long_clips_itself(tmp_path):
-    _run(tmp_path, "lm", family="gan", steps=2, long_motion_minutes=0.02)
+@pytest.mark.parametrize("family", ["vae", "gan"])     # codes from the VAE's path encoder; learned for the GAN
+def test_long_motion_phase_makes_a_model_that_runs_long_clips_itself(tmp_path, family):
+    _run(tmp_path, "lm", family=family, steps=2, long_motion_minutes=0.02)
     card = json.loads((tmp_path / "lm" / "model.json").read_text())
     assert card["config"]["decoder"]["torus_state"] is True
     assert card["recipe"]["long_motion"]["steps"] > 0 and "--long-motion-minutes 0.02" in card["recipe"]["command"]

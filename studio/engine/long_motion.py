@@ -26,11 +26,13 @@ import torch.nn as nn
 
 from .conditioning import attribute_vector
 from .models.layered import SPRITE_DIAMETER, LayeredDecoder
+from .models.vae import PATH_HINT
 from .world.attributes import Attributes
 from .world.sampler import random_attributes
 from .world.painter import RES, trajectory
 
 TRAINED = ("h0", "rnn", "step")
+KL_WEIGHT = 0.05            # PhaseCodes: how hard a GAN's training codes are pulled towards its N(0, I) prior
 
 
 @dataclass
@@ -86,15 +88,42 @@ def to_torus(decoder: LayeredDecoder) -> LayeredDecoder:
     return new
 
 
-def train_long_motion(decoder: LayeredDecoder, cfg: LongMotionConfig, stop=lambda: False, log=print) -> dict:
-    """Trains the GRU of a torus decoder in place on long world paths; returns what it did."""
+class PhaseCodes(nn.Module):
+    """Content codes for a GAN's training paths, which have none: the centre part (the first two
+    values) inverts the start head at the path's first state, the rest is a Gaussian code read from
+    the first PATH_HINT states (where a bounce is going and how fast), pulled towards N(0, I) by a
+    KL term, the prior a GAN draws its codes from. Without it the code says nothing of the phase,
+    and the GRU learns the average of every phase: a bounce a third of its height."""
+
+    def __init__(self, decoder: LayeredDecoder, hidden: int = 64):
+        super().__init__()
+        self.rest = decoder.cfg.z_content - 2
+        self.net = nn.Sequential(nn.Linear(3 * PATH_HINT, hidden), nn.SiLU(), nn.Linear(hidden, 2 * self.rest))
+
+    def forward(self, decoder: LayeredDecoder, e: torch.Tensor, paths: torch.Tensor, gen) -> tuple:
+        o = decoder.start(e)
+        u = ((paths[:, 0, :2] - o[:, :2]) / nn.functional.softplus(o[:, 2:4])).clamp(-0.995, 0.995)
+        mu, logvar = self.net(paths[:, :PATH_HINT].flatten(1)).chunk(2, 1)
+        code = mu + torch.randn(mu.shape, generator=gen) * (0.5 * logvar).exp()
+        kl = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(1).mean()
+        return torch.cat([torch.atanh(u), code], 1), kl
+
+
+def train_long_motion(decoder: LayeredDecoder, cfg: LongMotionConfig, stop=lambda: False, log=print,
+                      path_encoder: nn.Module | None = None) -> dict:
+    """Trains the GRU of a torus decoder in place on long world paths; returns what it did.
+    `path_encoder` (a shapes VAE's, kept as it is): the content code of each path is read from its
+    first states, as the VAE's own path training did, so that the code carries the motion's phase
+    and its content prior still fits. Without one (a GAN), `PhaseCodes` learns such codes."""
     assert decoder.cfg.torus_state, "convert the decoder with to_torus first"
     torch.manual_seed(cfg.seed)
     was = {name: p.requires_grad for name, p in decoder.named_parameters()}
     for name, p in decoder.named_parameters():
         p.requires_grad_(name.split(".")[0] in TRAINED)
+    phase = PhaseCodes(decoder) if path_encoder is None else None
     params = [p for p in decoder.parameters() if p.requires_grad]
-    opt = torch.optim.Adam(params, lr=cfg.lr)
+    coded = params + ([] if phase is None else list(phase.parameters()))
+    opt = torch.optim.Adam(coded, lr=cfg.lr)
     gen = torch.Generator().manual_seed(cfg.seed)
     t0, k, losses = time.monotonic(), 0, []
     budget = cfg.minutes * 60
@@ -104,8 +133,13 @@ def train_long_motion(decoder: LayeredDecoder, cfg: LongMotionConfig, stop=lambd
     while progress() < 1 and not stop():
         cond, paths = world_paths(cfg.seed * 1_000_003 + k, cfg.batch, cfg.frames, cfg.free)
         with torch.no_grad():
-            zc = decoder.sample_content(cfg.batch, gen, cond=cond)
             e = decoder.motion_emb(decoder.branch_input("motion", cond, None))
+        kl = torch.zeros(())
+        if phase is None:
+            with torch.no_grad():
+                zc = path_encoder(paths[:, :PATH_HINT].flatten(1))
+        else:
+            zc, kl = phase(decoder, e, paths, gen)
         h, state = decoder.first_hidden(e, zc), paths[:, 0]
         for c0 in range(0, cfg.frames - 1, cfg.chunk):
             if progress() >= 1 or stop():
@@ -117,8 +151,8 @@ def train_long_motion(decoder: LayeredDecoder, cfg: LongMotionConfig, stop=lambd
             states, h = decoder.roll(e, zm, state, h)
             loss = torus_error(states, paths[:, c0:c1 + 1])
             opt.zero_grad(set_to_none=True)
-            (100 * loss).backward()
-            nn.utils.clip_grad_norm_(params, 5.0)
+            (100 * loss + (KL_WEIGHT * kl if c0 == 0 else 0)).backward()
+            nn.utils.clip_grad_norm_(coded, 5.0)
             opt.step()
             losses.append(loss.item())
             k += 1

@@ -222,7 +222,8 @@ class Trainer:
         if self.cfg.long_motion_minutes and self.cfg.data == "shapes" and not stop() and not _requested(self.work):
             from .long_motion import LongMotionConfig, train_long_motion
             self.long_motion = train_long_motion(self.model.decoder, LongMotionConfig(minutes=self.cfg.long_motion_minutes,
-                                                                                      seed=self.cfg.seed), stop, self.log)
+                                                                                      seed=self.cfg.seed), stop, self.log,
+                                                 path_encoder=getattr(self.model, "path_encoder", None))
             extra["long_motion_path_mse"] = self.long_motion["final_path_mse"]
         return extra
 
