@@ -60,3 +60,16 @@ def test_a_loop_from_the_model_closes(vae):
     from studio.engine.evaluate import _seam
     assert long_motion_right(clip, "left")
     assert _seam(clip) < 2.0
+
+
+def test_a_speed_key_speeds_the_models_own_path_up(vae):
+    from studio.project import Keyframe, Project
+    from studio.project_frames import plan_project, render_project
+    p = Project(prompt="a medium red circle moving right on a black background", seed=3, frames=64, fps=8,
+                keyframes=[Keyframe(0.0, {"speed": -1.0}), Keyframe(7.9, {"speed": 1.5})])
+    frames = render_project(vae, p)
+    from studio.engine.analyze import read_clip
+    early, late = read_clip(frames[:12]), read_clip(frames[-12:])
+    assert early.motion == late.motion == "right"
+    assert late.mean_speed > 1.5 * early.mean_speed
+    assert plan_project(vae, p).states.shape == (1, 64, 3)
