@@ -1,6 +1,10 @@
-"""The object's path for clips of any length, with per-frame latents.
+"""The fallback path for clips of any length: a formula fitted to the model's first 16 frames.
 
-The motion model (a GRU, `LayeredDecoder.path`) was trained on 16-frame clips; run past that it
+Used only by models whose GRU was not trained on long paths (`DecoderConfig.torus_state` off: models
+trained without `--long-motion-minutes`, and older ones). The shipped shapes models run their own GRU
+for every frame instead (`model_path.py`).
+
+Such a motion model (a GRU, `LayeredDecoder.path`) was trained on 16-frame clips; run past that it
 drifts off the canvas or stops bouncing. So a long, keyframed or looping clip takes the model's
 own 16-frame path as a sample of its motion, fits the shapes world's motion family to it (a line,
 a bounce, an orbit, a growth) and continues that family for as long as the clip runs, wrapping
