@@ -42,7 +42,7 @@ class _Builder:
     def build(self, labels: dict) -> Caption:
         text, words = "", []
         for piece, tag in self.parts:
-            glue = "" if not text or piece[0] in ",.:;!?)" or text.endswith(("\n", "(")) else " "
+            glue = "" if not text or piece[0] in ",.:;!?" or text.endswith("\n") else " "
             start = len(text) + len(glue)
             text += glue + piece
             for m in WORD.finditer(piece.lower()):
@@ -106,10 +106,9 @@ def _motion_phrase(b: _Builder, rng, motion: str, speed: str, finite: bool) -> N
 
 def _background_phrase(b: _Builder, rng, bg: str, labels: dict) -> None:
     """Adds a background phrase; a background colour the world has no background for is outside it."""
-    if bg == OPEN:                 # a colour that names no background: outside the world, whatever the name
+    if bg == OPEN:
         colour = _pick(rng, [c for c in W.COLOR_ONLY_WORDS if c not in ("blue",)])
-        survey = [n for n in W.survey_colors()[colour] if " " not in n]
-        word = _pick(rng, survey if survey and rng.random() < 0.5 else W.COLOR_ONLY_WORDS[colour])
+        word = _pick(rng, W.COLOR_ONLY_WORDS[colour])
         b.add(_pick(rng, ["on", "against", "in front of", "over"]))
         b.add(_article(word)).add(word, "out").add(_pick(rng, W.BACKGROUND_NOUNS[:3]))
         return
@@ -162,74 +161,8 @@ def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool) -> None:
         b.add(text, tag)
     b.add(noun, noun_tag)
     if colour_after:
-        b.add(_pick(rng, W.COLOR_BEFORE))
+        b.add(_pick(rng, ["that is", "in", ",", "painted"]))
         b.add(colour, f"color:{v['color']}")
-
-
-def _parts_caption(b: _Builder, rng, v: dict) -> None:
-    """The attributes as parts in any order, joined by commas, semicolons, "and", dashes or brackets:
-    "a ball, painted red; quite big - moving left fast, on a black background", "moving left (red), a
-    thing shaped like a star". Colour, size and shape may be said inside the noun phrase or apart."""
-    parts: list[list] = []
-    inside = {g: v[g] != OPEN and rng.random() < 0.45 for g in ("size", "color")}
-    shape_apart = v["shape"] != OPEN and rng.random() < 0.25
-    noun_phrase: list = []
-    first = []
-    if inside["size"]:
-        first.append((_pick(rng, W.SIZE[v["size"]]), f"size:{v['size']}"))
-    if inside["color"]:
-        first.insert(int(rng.integers(len(first) + 1)), (colour_word(rng, v["color"]), f"color:{v['color']}"))
-    if v["shape"] != OPEN and not shape_apart:
-        noun, noun_tag = _pick(rng, W.SHAPE[v["shape"]]), f"shape:{v['shape']}"
-    elif v["shape"] == OPEN and rng.random() < 0.3:
-        noun, noun_tag = _pick(rng, W.OUTSIDE_SUBJECTS), "out"
-    else:
-        noun, noun_tag = _pick(rng, W.GENERIC_NOUNS), "fill"
-    noun_phrase.append((_pick(rng, [_article((first[0][0] if first else noun)), "the", "", "this"]), "fill"))
-    noun_phrase += first + [(noun, noun_tag)]
-    parts.append(noun_phrase)
-    if shape_apart:
-        name = _pick(rng, W.SHAPE[v["shape"]])
-        parts.append([(_pick(rng, W.SHAPE_BEFORE), "fill"), (name, f"shape:{v['shape']}")])
-    if v["color"] != OPEN and not inside["color"]:
-        c, tag = colour_word(rng, v["color"]), f"color:{v['color']}"
-        r = rng.random()
-        if r < 0.4:
-            parts.append([(_pick(rng, W.COLOR_BEFORE), "fill"), (c, tag)])
-        elif r < 0.7:
-            parts.append([(c, tag), (_pick(rng, W.COLOR_AFTER), "fill")])
-        else:
-            parts.append([(c, tag)])
-    if v["size"] != OPEN and not inside["size"]:
-        before, after = _pick(rng, W.SIZE_AROUND)
-        parts.append([(before, "fill"), (_pick(rng, W.SIZE[v["size"]]), f"size:{v['size']}"), (after, "fill")])
-    if v["motion"] != OPEN:
-        sub = _Builder()
-        finite = rng.random() < 0.2
-        if finite:
-            sub.add(_pick(rng, ["which", "that", "it"]))
-        _motion_phrase(sub, rng, v["motion"], v["speed"], finite)
-        parts.append(sub.parts)
-    if v["background"] != OPEN:
-        sub = _Builder()
-        if rng.random() < 0.7:
-            _background_phrase(sub, rng, v["background"], {})
-        else:
-            sub.add(_pick(rng, W.BACKGROUND[v["background"]]), f"background:{v['background']}")
-        parts.append([p for p in sub.parts if p[0] != ","])
-    order = list(rng.permutation(len(parts)))
-    if rng.random() < 0.5:                                  # the noun phrase first, as people mostly say it
-        order.remove(0)
-        order.insert(0, 0)
-    b.add(_pick(rng, W.FRAMES))
-    for k, i in enumerate(order):
-        bracket = k and rng.random() < 0.12
-        if k:
-            b.add("(" if bracket else _pick(rng, W.JOINS))
-        for text, tag in parts[i]:
-            b.add(text, tag)
-        if bracket:
-            b.add(")")
 
 
 def _outside(b: _Builder, rng) -> None:
@@ -244,7 +177,7 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
     has_motion = v["motion"] != OPEN
     motion_adj = has_motion and rng.random() < 0.15
     finite = rng.random() < 0.25
-    order = int(rng.integers(8))
+    order = int(rng.integers(6))
     frame = _pick(rng, W.FRAMES)
     second = None
     if has_motion and not motion_adj and rng.random() < cfg.p_two_motions:
@@ -269,9 +202,7 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
         if v["background"] != OPEN or rng.random() < 0.08:
             _background_phrase(b, rng, v["background"], labels)
 
-    if order >= 6:                                       # parts in any order
-        _parts_caption(b, rng, v)
-    elif order == 1 and v["background"] != OPEN:         # background first
+    if order == 1 and v["background"] != OPEN:           # background first
         bg_b = _Builder()
         _background_phrase(bg_b, rng, v["background"], labels)
         for text, tag in bg_b.parts:
@@ -407,8 +338,8 @@ def training_vocabulary(n: int = 20000, seed: int = 0) -> set[str]:
             for p in phrases:
                 words |= set(WORD.findall(p))
     for lst in (W.GENERIC_NOUNS, W.BACKGROUND_NOUNS, W.BACKGROUND_PREPOSITIONS, W.OUTSIDE, W.OUTSIDE_PHRASES,
-                W.OUTSIDE_SUBJECTS, W.OUTSIDE_ACTIONS, W.FRAMES, W.MOVE_VERBS, W.COLOR_BEFORE, W.COLOR_AFTER,
-                W.SHAPE_BEFORE, W.JOINS, [w for pair in W.SIZE_AROUND for w in pair]):
+                W.OUTSIDE_SUBJECTS, W.OUTSIDE_ACTIONS,
+                W.FRAMES, W.MOVE_VERBS):
         for p in lst:
             words |= set(WORD.findall(p))
     for c in caption_set(n, seed):

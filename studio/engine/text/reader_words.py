@@ -37,28 +37,28 @@ COLOR_ONLY_WORDS = {v: [p for p in ps if " " not in p] for v, ps in COLOR.items(
 
 SHAPE = {
     "circle": ["circle", "dot", "disk", "disc", "ball", "round shape", "bubble", "coin", "sphere", "marble", "spot",
-               "round thing", "ring", "circular shape", "balloon", "wheel", "button", "pea", "moon", "plate", "cookie", "donut", "oval", "hoop", "planet", "pebble", "puck", "lens", "bowling ball", "tennis ball", "beach ball", "polka dot", "round", "roundish shape", "baseball", "basketball", "soccer ball", "golf ball", "meatball", "doughnut", "bagel", "pizza", "frisbee", "record", "clock face", "tire", "porthole", "lollipop", "pinball", "ping pong ball", "ellipse", "round dot", "full moon", "eyeball", "gumdrop", "round stone", "round badge", "coaster", "pancake", "tortilla", "target", "bullseye", "halo", "circular disk", "round spot", "round token", "circular thing"],
+               "round thing", "ring", "circular shape", "balloon", "wheel", "button", "pea", "moon", "plate", "cookie", "donut", "oval", "hoop", "planet", "pebble", "puck", "lens", "bowling ball", "tennis ball", "beach ball", "polka dot", "round", "roundish shape"],
     "square": ["square", "box", "block", "cube", "tile", "crate", "four-sided shape", "square shape", "brick",
-               "boxy shape", "cuboid", "chunk", "window", "napkin", "cracker", "sugar cube", "gift box", "parcel", "package", "rectangle", "cushion", "stamp", "building block", "lego brick", "box shape", "four-cornered shape", "ice cube", "toast", "waffle", "chessboard", "chess square", "tv screen", "sticky note", "post-it note", "pillow", "brownie", "tofu cube", "container", "safe", "rectangular block", "square panel", "panel", "pixel", "blocky shape", "boxy thing", "square box", "cubic shape", "square tile", "four-sided block", "hexahedron", "square card", "square plate", "lunchbox", "shoebox"],
+               "boxy shape", "cuboid", "chunk", "window", "napkin", "cracker", "sugar cube", "gift box", "parcel", "package", "rectangle", "cushion", "stamp", "building block", "lego brick", "box shape", "four-cornered shape"],
     "triangle": ["triangle", "three-sided shape", "triangular shape", "arrowhead", "cone", "triangle shape",
-                 "three-cornered shape", "tent shape", "delta", "tent", "shark fin", "prism", "spike", "arrow", "pennant", "nacho", "sail", "roof shape", "triangular thing", "slice of pie", "traffic triangle", "triangular", "pizza slice", "shark tooth", "tooth", "fang", "mountain peak", "peak", "tortilla chip", "three-pointed shape", "three-edged shape", "isosceles triangle", "equilateral triangle", "right triangle", "triangular block", "slice of cake", "cake slice", "warning triangle", "triangular flag", "mountain shape", "sharp corner shape", "three-cornered thing", "triangle block", "funnel"],
+                 "three-cornered shape", "tent shape", "delta", "tent", "shark fin", "prism", "spike", "arrow", "pennant", "nacho", "sail", "roof shape", "triangular thing", "slice of pie", "traffic triangle", "triangular"],
     "star": ["star", "star shape", "starfish", "five-pointed star", "five-point star", "twinkle star", "sheriff star",
-             "starry shape", "little star shape", "twinkling star", "christmas star", "star sticker", "spiky star", "sea star", "star-shaped thing", "stellar shape", "pointy star", "twinkly shape", "five-armed shape", "shooting star", "star-shaped cookie", "star cookie", "five-pointed figure", "five-tipped shape", "star outline", "star icon", "star symbol", "star emoji", "rating star", "lucky star", "north star", "pole star", "star badge", "star ornament", "star decoration", "star cutout", "five-point shape", "pointed star", "superstar", "star-shaped thing", "glittery star", "little star", "five-cornered star"],
+             "starry shape", "little star shape", "twinkling star", "christmas star", "star sticker", "spiky star", "sea star", "star-shaped thing", "stellar shape", "pointy star", "twinkly shape", "five-armed shape"],
 }
 # nouns for an object whose shape is left open
 GENERIC_NOUNS = ["shape", "thing", "object", "something", "figure", "item", "form"]
 
 SIZE = {
-    "small": ["small", "tiny", "little", "wee", "smallish", "itty-bitty", "mini", "very small", "baby", "compact", "micro", "dinky", "puny", "pocket-size", "tiny little", "pocket-sized", "bite-sized", "small-scale", "toy-sized", "thumb-sized", "mini-sized", "slight", "little bitty", "not very big", "smaller", "smallest", "very little"],
-    "medium": ["medium", "medium-sized", "mid-sized", "normal size", "normal-sized", "middling", "medium size", "mid-size", "standard-sized", "middle-sized", "medium-size", "not too big", "in-between size", "medium-scale", "mid", "middle-size", "decent-sized", "neither big nor small", "not small and not large", "standard", "typical-sized", "usual-sized", "normal", "in-between", "medium-ish"],
-    "large": ["large", "big", "huge", "jumbo", "oversized", "hefty", "whopping", "very big", "really large", "mega", "great big", "extra large", "bulky", "mammoth", "monster-sized", "titanic", "vast", "super big", "humongous", "very large", "big-sized", "oversize", "supersized", "king-sized", "great", "heavy", "chunky", "fat", "grand", "bigger", "largish", "tremendous", "monstrous", "larger", "biggest", "really big"],
+    "small": ["small", "tiny", "little", "wee", "smallish", "itty-bitty", "mini", "very small", "baby", "compact", "micro", "dinky", "puny", "pocket-size"],
+    "medium": ["medium", "medium-sized", "mid-sized", "normal size", "normal-sized", "middling", "medium size", "mid-size", "standard-sized", "middle-sized", "medium-size", "not too big", "in-between size"],
+    "large": ["large", "big", "huge", "jumbo", "oversized", "hefty", "whopping", "very big", "really large", "mega", "great big", "extra large", "bulky", "mammoth", "monster-sized", "titanic", "vast", "super big", "humongous"],
 }
 
 SPEED = {
     "slow": ["slowly", "slow", "gently", "gradually", "calmly", "at a crawl", "taking its time", "unhurriedly",
-             "very slowly", "at a slow pace", "steadily", "sedately", "softly", "carefully", "in slow motion", "unhurried", "crawling along", "slowish", "slow and steady", "in no hurry", "at a snail's pace", "creeping", "dragging", "tardily", "bit by bit", "little by little", "at walking pace", "without rushing", "patiently", "quietly", "lazy"],
+             "very slowly", "at a slow pace", "steadily", "sedately", "softly", "carefully", "in slow motion", "unhurried", "crawling along", "slowish"],
     "fast": ["fast", "quickly", "rapidly", "in a hurry", "at high speed", "hurriedly", "very fast", "at full speed",
-             "like lightning", "at a fast pace", "speedy", "quick", "quickly and suddenly", "rapid", "zippy", "in a rush", "at top speed", "furiously", "energetically", "at breakneck speed", "at speed", "like a rocket", "like a bullet", "in a flash", "super fast", "quick as a flash", "at lightning speed", "in a blur", "high-speed", "flat out", "double-quick", "very quickly", "urgently", "at a gallop", "full throttle", "in a dash"],
+             "like lightning", "at a fast pace", "speedy", "quick", "quickly and suddenly", "rapid", "zippy", "in a rush", "at top speed", "furiously", "energetically", "at breakneck speed"],
 }
 
 # -ing phrases: "a ball {moving left}"; FINITE: "a ball {moves left}"; ADJECTIVE: "a {bouncing} ball"
@@ -66,31 +66,31 @@ MOTION = {
     "left": ["moving left", "going to the left", "sliding left", "sliding to the left", "travelling west",
              "heading west", "drifting to the left", "off to the left", "panning left", "shifting left",
              "scooting left", "crossing from right to left", "moving towards the left", "going west", "going left",
-             "floating left", "heading left", "retreating left", "sailing left", "rolling left", "walking left", "running left", "racing to the left", "cruising left", "zipping left", "traveling left", "going towards the west", "sweeping left", "flowing left", "wandering left", "moving to the left side", "hurrying left", "marching left", "strolling left", "dashing left", "darting left", "swimming left", "shooting left", "flying left", "rushing left", "skating left", "traveling to the left", "moving west", "sailing west", "flying west", "towards the left edge", "to the left-hand side", "from right to left", "left-bound", "sneaking left", "hovering left", "to the left"],
+             "floating left", "heading left", "retreating left", "sailing left", "rolling left", "walking left", "running left", "racing to the left", "cruising left", "zipping left", "traveling left", "going towards the west", "sweeping left", "flowing left", "wandering left"],
     "right": ["moving right", "going to the right", "sliding right", "sliding to the right", "travelling east",
               "heading east", "drifting to the right", "off to the right", "panning right", "shifting right",
               "scooting right", "crossing from left to right", "moving towards the right", "going east",
-              "going right", "floating right", "heading right", "advancing right", "sailing right", "rolling right", "walking right", "running right", "racing to the right", "cruising right", "zipping right", "traveling right", "going towards the east", "sweeping right", "flowing right", "wandering right", "moving to the right side", "hurrying right", "marching right", "strolling right", "dashing right", "darting right", "swimming right", "shooting right", "flying right", "rushing right", "skating right", "traveling to the right", "moving east", "sailing east", "flying east", "towards the right edge", "to the right-hand side", "from left to right", "right-bound", "sneaking right", "hovering right", "to the right"],
+              "going right", "floating right", "heading right", "advancing right", "sailing right", "rolling right", "walking right", "running right", "racing to the right", "cruising right", "zipping right", "traveling right", "going towards the east", "sweeping right", "flowing right", "wandering right"],
     "up": ["moving up", "rising", "going up", "flying up", "soaring", "heading north", "lifting off", "going north",
            "floating up", "drifting up", "rising to the top", "moving towards the top", "going upwards", "lifting up",
-           "taking off", "lifting", "flying upwards", "rocketing up", "shooting up", "launching up", "bubbling up", "zooming up", "moving higher", "going higher", "mounting", "rising up", "raising itself", "rocketing", "lifting upwards", "going toward the top", "flying high", "rising higher", "drifting upwards", "bubbling upwards", "hovering up", "raising", "heading up", "rising into the air", "going to the top", "sailing up", "floating to the top", "travelling upwards", "moving to the top", "lofting", "upwards", "up and away", "straight up"],
+           "taking off", "lifting", "flying upwards", "rocketing up", "shooting up", "launching up", "bubbling up", "zooming up", "moving higher", "going higher", "mounting", "rising up", "raising itself"],
     "down": ["moving down", "falling", "sinking", "going down", "heading south", "tumbling down", "diving",
              "coming down", "slipping down", "falling to the bottom", "moving towards the bottom", "going south",
-             "drifting down", "floating down", "going downwards", "falling down", "going lower", "sinking down", "slumping", "sliding down", "crashing down", "raining down", "settling down", "moving lower", "tumbling", "toppling", "diving down", "plopping down", "falling downwards", "heading down", "sinking lower", "going to the bottom", "sliding to the bottom", "sinking to the floor", "lowering", "heading downwards", "tumbling to the floor", "parachuting down", "dripping down", "falling from the top", "moving to the bottom", "downwards", "straight down", "drooping"],
+             "drifting down", "floating down", "going downwards", "falling down", "going lower", "sinking down", "slumping", "sliding down", "crashing down", "raining down", "settling down", "moving lower", "tumbling", "toppling", "diving down", "plopping down"],
     "bouncing": ["bouncing", "bouncing up and down", "jumping", "bouncing around", "bobbing up and down",
                  "springing up and down", "jumping up and down", "boinging", "pogoing", "bouncing along",
-                 "jumping around", "bouncing like a ball", "bouncy", "bobbing", "springing", "trampolining", "jouncing", "dribbling", "vaulting", "jumpy", "bouncing off the floor", "up and down", "bouncing repeatedly", "springing about", "jumping on a trampoline", "boinging about", "bopping", "bobbing along", "jiggling up and down", "dribbling like a basketball", "jumping up and landing", "bouncing high", "springing into the air again and again", "doing jumps", "pogo jumping"],
+                 "jumping around", "bouncing like a ball", "bouncy", "bobbing", "springing", "trampolining", "jouncing", "dribbling", "vaulting", "jumpy", "bouncing off the floor", "up and down"],
     "orbiting": ["orbiting", "circling the centre", "going around in a circle", "going round and round",
                  "travelling in a circle", "circling", "going in circles", "moving in a circle", "doing laps",
                  "orbiting the middle", "circling around the middle", "spinning around the centre",
-                 "going around and around", "moving round and round", "circling round", "going round", "doing circles", "spinning around", "swirling around", "twirling around", "travelling around the middle", "going in a ring", "circumnavigating", "on a circular path", "round and round", "cycling around", "wheeling around", "going around the centre", "circling the middle", "orbiting in a circle", "tracing a circle", "running in circles", "spinning round the middle", "making circles", "round and round in a circle", "moving in a ring", "following a circular path", "going around the middle point", "doing rounds", "circling the centre point", "orbiting round", "lapping the middle"],
+                 "going around and around", "moving round and round", "circling round", "going round", "doing circles", "spinning around", "swirling around", "twirling around", "travelling around the middle", "going in a ring", "circumnavigating", "on a circular path", "round and round", "cycling around", "wheeling around"],
     "growing": ["growing", "getting bigger", "inflating", "getting larger", "scaling up", "puffing up", "ballooning",
-                "growing bigger", "zooming in", "blowing up", "becoming bigger", "increasing in size", "gaining size", "bulging", "getting huge", "blooming", "magnifying", "stretching out", "sizing up", "puffing out", "getting bigger and bigger", "growing larger", "becoming huge", "inflating like a balloon", "increasing", "growing in size", "getting fatter", "building up", "blowing up like a balloon", "spreading out", "rising in size", "puffing up bigger", "becoming larger", "stretching bigger"],
+                "growing bigger", "zooming in", "blowing up", "becoming bigger", "increasing in size", "gaining size", "bulging", "getting huge", "blooming", "magnifying", "stretching out", "sizing up", "puffing out"],
     "shrinking": ["shrinking", "getting smaller", "deflating", "scaling down", "getting tinier", "zooming out",
-                  "withering", "becoming smaller", "shrinking away", "getting little", "decreasing in size", "losing size", "fading to a dot", "receding", "collapsing", "squeezing down", "waning", "getting tiny", "minimizing", "getting smaller and smaller", "becoming tiny", "deflating like a balloon", "decreasing", "shrinking down", "fading away to nothing", "shrinking in size", "wilting", "becoming little", "getting thinner", "closing in", "drawing in", "sizing down"],
+                  "withering", "becoming smaller", "shrinking away", "getting little", "decreasing in size", "losing size", "fading to a dot", "receding", "collapsing", "squeezing down", "waning", "getting tiny", "minimizing"],
     "still": ["staying still", "not moving", "sitting still", "standing still", "resting", "parked", "static",
               "not going anywhere", "holding still", "at rest", "idle", "unmoving", "staying put", "not moving at all",
-              "keeping still", "doing nothing", "without moving", "perfectly still", "holding position", "fixed", "paused", "halted", "stopped", "steady", "unmoved", "waiting", "at a standstill", "staying on the spot", "not budging", "sitting there", "not in motion", "standing", "sitting", "lying still", "never moving", "remaining still", "not moving an inch", "stock still", "resting quietly", "placid", "stuck", "motion free", "not going"],
+              "keeping still", "doing nothing", "without moving", "perfectly still", "holding position", "fixed", "paused", "halted", "stopped", "steady", "unmoved", "waiting", "at a standstill", "staying on the spot", "not budging", "sitting there"],
 }
 MOTION_FINITE = {
     "left": ["moves left", "goes left", "slides to the left", "heads west", "drifts left"],
@@ -113,9 +113,9 @@ MOTION_ADJECTIVE = {
 MOVE_VERBS = ["moving", "going", "travelling", "sliding", "drifting", "floating"]
 
 BACKGROUND = {          # phrases naming the background, each with the noun it may take
-    "black": ["black", "dark", "all black", "plain black", "inky", "coal", "darkness", "blackness", "black space", "outer space", "dark room", "shadow", "onyx", "raven", "tar black", "licorice", "deep black", "coal black"],
-    "white": ["white", "plain white", "bright white", "paper white", "all white", "chalk white", "cotton white", "sugar white", "cloud white", "frost white", "clean white", "plain paper"],
-    "gray": ["gray", "grey", "grayish", "greyish", "concrete", "stone gray", "dull grey", "overcast", "concrete", "stone", "fog", "foggy", "smoky", "cloudy grey", "pewter", "steel grey", "dull", "cement", "granite", "battleship grey", "dove grey", "rainy", "stormy", "gloomy grey"],
+    "black": ["black", "dark", "all black", "plain black", "inky", "coal", "darkness", "blackness", "black space", "outer space", "dark room", "shadow"],
+    "white": ["white", "plain white", "bright white", "paper white", "all white", "chalk white"],
+    "gray": ["gray", "grey", "grayish", "greyish", "concrete", "stone gray", "dull grey", "overcast", "concrete", "stone", "fog", "foggy", "smoky", "cloudy grey", "pewter", "steel grey", "dull"],
     "night": ["night", "night sky", "dark night", "starry night", "night-time sky", "moonlit sky", "dark blue night",
               "starry sky", "late night", "moonlight", "after dark", "dark night sky", "night time"],
     "sky": ["sky", "blue sky", "daytime sky", "sunny sky", "summer sky", "bright sky", "blue", "daylight sky",
@@ -123,11 +123,8 @@ BACKGROUND = {          # phrases naming the background, each with the noun it m
     "sunset": ["sunset", "evening sunset", "evening sky", "setting sun", "purple and orange sunset", "sunset sky",
                "orange evening", "sun going down", "sunrise", "evening glow", "orange and purple sky", "end of the day"],
 }
-BACKGROUND_NOUNS = ["background", "scene", "setting", "canvas", "field", "wall", "surface", "area", "environment",
-                    "surroundings"]
-BACKGROUND_PREPOSITIONS = ["on", "against", "in front of", "over", "on top of", "across", "set against", "under",
-                           "inside", "within", "atop", "below", "beside", "through", "near", "among", "surrounded by",
-                           "in the middle of", "out in"]
+BACKGROUND_NOUNS = ["background", "scene", "setting", "canvas", "field", "wall"]
+BACKGROUND_PREPOSITIONS = ["on", "against", "in front of", "over", "on top of", "across", "set against", "under"]
 # phrases that are complete with their own noun: "under a starry sky"
 BACKGROUND_SELF_NOUN = {"sky", "night", "sunset", "evening", "sun", "night-time", "starry"}
 
@@ -160,23 +157,7 @@ OUTSIDE_PHRASES = ["with a cat", "in the park", "wearing a hat", "near a tree", 
                    "for a moment", "all alone", "by itself", "as usual", "under a table"]
 FRAMES = ["", "", "", "", "draw", "show", "show me", "make", "generate", "create", "render", "i want", "i'd like",
           "give me", "please make", "a video of", "a clip of", "an animation of", "animate", "a scene with",
-          "let's see", "can you make", "here is", "we see", "film of", "paint", "produce", "display", "present",
-          "illustrate", "conjure up", "design", "craft", "i need", "i want to see", "could you draw", "make me", "put",
-          "add", "let there be", "there should be", "show us", "a short clip of", "video:", "scene:", "prompt:",
-          "we need", "please draw", "draw me", "i would like", "can i get", "how about", "try", "a gif of",
-          "footage of", "a movie of", "consider", "dream up", "bring up", "a shot of"]
-# the colour said after the noun: "a ball {painted} red", "a ball, red {in colour}"
-COLOR_BEFORE = ["that is", "in", ",", "painted", "dyed", "shaded", "done in", "in a shade of", "which is",
-                "all in", "coated in", "decked out in", "showing", "tinged", "glowing"]
-COLOR_AFTER = ["all over", "in tone", "shade", "paint", "tone", "tones", "paint job", "finish"]
-# the shape said apart from the noun: "a thing {shaped like a} star"
-SHAPE_BEFORE = ["shaped like a", "in the shape of a", "that looks like a", "namely a", "a kind of",
-                "resembling a", "which is a", "in the form of a", "looking like a", "i mean a", "specifically a"]
-# the size said apart from the noun: "a ball, {quite} big", "a ball {of} medium {size}"
-SIZE_AROUND = [("", ""), ("", ""), ("", "in size"), ("of", "size"), ("quite", ""), ("very", ""), ("rather", ""),
-               ("fairly", ""), ("", "sized"), ("kind of", "")]
-# what joins the parts of a sentence given in any order
-JOINS = [",", ",", ",", ";", ":", "-", "and", "with it", "while", ", and", ", also", ", plus"]
+          "let's see", "can you make", "here is", "we see", "film of"]
 
 # studio eval's paraphrase words that the reader may also train on: the everyday nouns issue 18 names,
 # and structure words no value depends on
@@ -184,14 +165,11 @@ EVAL_WORDS_ALLOWED = frozenset("""a an the in is it of that with around black wh
 shape sized round three sided five pointed heading drifting floating open pure blank place ball disc block tile
 cube""".split())
 
-# colour names the reader never trains on: studio eval's and the held-out lists' (scripts/make_reader_heldout.py,
-# scripts/make_reader_heldout_v2.py), and other spellings of them
+# colour names the reader never trains on: studio eval's and the held-out list's (scripts/make_reader_heldout.py)
 HELD_BACK_COLORS = frozenset("""crimson scarlet ruby cardinal carmine garnet tangerine amber apricot saffron mandarin
 persimmon golden lemon canary daffodil buttercup dandelion emerald lime jade shamrock clover turquoise aqua aquamarine
 lagoon azure cobalt sapphire ultramarine lavender lilac plum eggplant rose rosy fuchsia bubblegum snowy ivory milky
-alabaster vermilion vermillion cinnabar poppy rouge clementine marmalade papaya kumquat citrine jonquil primrose
-sulphur sulfur viridian malachite pistachio verdant verdigris robin egg caribbean lapis prussian blueberry bluebell
-wisteria aubergine damson peony candyfloss blossom porcelain linen eggshell""".split())
+alabaster""".split())
 
 
 @lru_cache(maxsize=1)
@@ -212,14 +190,12 @@ def survey_colors() -> dict[str, list[str]]:
     from ..world import paraphrases as P
     held_back = {w for t in (P.COLOR, P.SHAPE, P.SIZE, P.SPEED, P.MOTION, P.BACKGROUND) for ps in t.values()
                  for p in ps for w in re.findall(r"[a-z]+", p)} - EVAL_WORDS_ALLOWED
-    table = {k[len("xkcd:"):]: v for k, v in mc.XKCD_COLORS.items()}
-    for name, hexa in sorted(table.items()):
+    for name, hexa in sorted(mc.XKCD_COLORS.items()):
+        name = name[len("xkcd:"):]
         words = re.findall(r"[a-z]+", name)
         if not words or set(words) & HELD_BACK_COLORS or "/" in name or len(words) > 3:
             continue
         if set(words) & (DULL | held_back | shape_words) or name in hand:
-            continue
-        if any(h in name for h in HELD_BACK_COLORS if len(h) >= 4):      # limegreen, mistyrose
             continue
         h, s, v = colorsys.rgb_to_hsv(*mc.to_rgb(hexa))
         if s < 0.12 and v > 0.9:
