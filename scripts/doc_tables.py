@@ -66,7 +66,9 @@ def footage_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
-def _triple(group: dict) -> str:
+def _triple(group: dict | None) -> str:
+    if group is None:
+        return "not measured"
     return " / ".join(f"{100 * group[g]:.1f}" for g in ("color", "shape", "motion")) + " %"
 
 
@@ -74,10 +76,13 @@ def prompt_reader_figures() -> str:
     rules, reader = _json("docs/eval_prompt_rules.json"), _json("docs/eval_prompt_reader.json")
     held = reader["reader_heldout_list"]["n"]
     rows = [(f"reader held-out list, {held}, clip", lambda r: r["reader_heldout_list"]["clip"]),
-            ("same, text only", lambda r: r["reader_heldout_list"]["text"]),
-            (f"studio eval paraphrase, {reader['per_group']}", lambda r: r["paraphrase"]),
-            (f"held-out-combination paraphrase, {reader['per_group']}", lambda r: r["held_out_paraphrase"]),
-            (f"training-style prompts, {reader['per_group']}", lambda r: r["training"])]
+            ("same, text only", lambda r: r["reader_heldout_list"]["text"])]
+    if "reader_heldout_v2" in reader:
+        rows.append((f"second held-out list (clean), {reader['reader_heldout_v2']['n']}, clip",
+                     lambda r: r.get("reader_heldout_v2", {}).get("clip")))
+    rows += [(f"studio eval paraphrase, {reader['per_group']}", lambda r: r["paraphrase"]),
+             (f"held-out-combination paraphrase, {reader['per_group']}", lambda r: r["held_out_paraphrase"]),
+             (f"training-style prompts, {reader['per_group']}", lambda r: r["training"])]
     lines = ["| group (colour / shape / motion) | word rules | reader + colour survey |", "| --- | --- | --- |"]
     lines += [f"| {what} | {_triple(get(rules))} | {_triple(get(reader))} |" for what, get in rows]
     return "\n".join(lines) + "\n"
