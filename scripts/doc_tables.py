@@ -113,7 +113,29 @@ def shapes_motion_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
-TABLES = {"footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
+def music_figures() -> str:
+    """The music goals from `studio bench --model shapes-vae --json` (docs/bench_shapes-vae.json)."""
+    b = _json("docs/bench_shapes-vae.json")
+    ratio = {g: b[f"drive_render_600_still_{g}_ratio"] for g in ("size", "speed", "color", "background", "shape")}
+    rows = [("a 3-minute song analysed cold in a new process, MP3 / WAV",
+             f"{b['music_analysis_cold_mp3_s']:.2f} / {b['music_analysis_cold_wav_s']:.2f} s", "3 s"),
+            ("the same MP3 in the app (librosa preloaded while the song was chosen, 3 s)",
+             f"{b['music_analysis_in_app_mp3_s']:.2f} s", "3 s"),
+            ("600 frames, one drive on size / speed / colour, driven vs not",
+             " / ".join(f"{ratio[g]:.2f}x" for g in ("size", "speed", "color")), "1.1x"),
+            ("600 frames, one drive on the background / the shape, driven vs not",
+             f"{ratio['background']:.2f}x / {ratio['shape']:.2f}x", "1.1x"),
+            ("600 frames, the bench's 3 drives (size, sefa1, noise), still look / keyframed loop",
+             f"{b['drive_render_600_still_ratio']:.2f}x / {b['drive_render_600_keyframed_ratio']:.2f}x", "1.1x"),
+            ("3-minute export: audio vs video stream end; clicks in its last 10 s",
+             f"{b['music_export_duration_gap_ms']:.1f} ms; {b['music_export_end_click_drift_ms']:.1f} ms off",
+             f"one frame ({b['music_export_frame_ms']:.0f} ms)")]
+    lines = ["| figure | measured | goal |", "| --- | --- | --- |"]
+    lines += [f"| {what} | {val} | {goal} |" for what, val, goal in rows]
+    return "\n".join(lines) + "\n"
+
+
+TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
           "shapes-motion-figures": shapes_motion_figures}
 
 
