@@ -32,7 +32,6 @@ from .world.sampler import random_attributes
 from .world.painter import RES, trajectory
 
 TRAINED = ("h0", "rnn", "step")
-KL_WEIGHT = 0.05            # PhaseCodes: how hard a GAN's training codes are pulled towards its N(0, I) prior
 
 
 @dataclass
@@ -46,6 +45,7 @@ class LongMotionConfig:
     free: float = 0.5            # share of paths that start anywhere (image-to-video puts objects anywhere)
     reset: float = 0.75          # share of chunks that start from the world's state, not the model's own
     steps: int = 0               # > 0: stop after this many optimiser steps (tests), whatever the minutes
+    kl_weight: float = 0.05      # PhaseCodes (GAN): how hard the training codes are pulled towards its N(0, I) prior
 
 
 def world_paths(seed: int, n: int, frames: int, free: float = 0.5, attrs: list[Attributes] | None = None):
@@ -151,7 +151,7 @@ def train_long_motion(decoder: LayeredDecoder, cfg: LongMotionConfig, stop=lambd
             states, h = decoder.roll(e, zm, state, h)
             loss = torus_error(states, paths[:, c0:c1 + 1])
             opt.zero_grad(set_to_none=True)
-            (100 * loss + (KL_WEIGHT * kl if c0 == 0 else 0)).backward()
+            (100 * loss + (cfg.kl_weight * kl if c0 == 0 else 0)).backward()
             nn.utils.clip_grad_norm_(coded, 5.0)
             opt.step()
             losses.append(loss.item())
