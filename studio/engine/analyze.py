@@ -135,6 +135,13 @@ def _inside(o: FrameObject) -> bool:
     return x > 0 and y > 0 and x + w < RES and y + h < RES
 
 
+def torus_moves(pts: np.ndarray, size: float) -> np.ndarray:
+    """Centroid moves between consecutive points on a canvas of `size` pixels that wraps: long clips
+    draw on a torus (an object leaving one edge comes in at the other), so a jump of more than half
+    the canvas is the wrap, not the motion."""
+    return np.mod(np.diff(pts, axis=0) + size / 2, size) - size / 2
+
+
 def _read_motion(r: Reading, objs: list) -> None:
     idx = [i for i, o in enumerate(objs) if o is not None]
     whole = [i for i in idx if _inside(objs[i])]
@@ -147,9 +154,7 @@ def _read_motion(r: Reading, objs: list) -> None:
     areas = np.array([objs[i].area for i in idx])
     k = max(1, len(idx) // 5)
     ratio = areas[-k:].mean() / max(areas[:k].mean(), 1e-6)
-    # long clips draw on a torus (an object leaving one edge comes in at the other): a jump of more
-    # than half the canvas between frames is the wrap, not the motion
-    moves = np.mod(np.diff(pts, axis=0) + RES / 2, RES) - RES / 2
+    moves = torus_moves(pts, RES)
     pts = np.concatenate([pts[:1], pts[0] + np.cumsum(moves, axis=0)])
     steps = moves / np.diff(idx)[:, None]
     per_frame = float(np.linalg.norm(steps, axis=1).mean())

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analyze import read_clip
+from .analyze import read_clip, torus_moves
 from .world.attributes import GROUPS, Attributes, is_held_out, is_valid
 from .world.captions import caption
 from .world.paraphrases import paraphrase
@@ -185,14 +185,10 @@ def long_motion_right(clip: np.ndarray, motion: str) -> bool:
 def _seam(clip: np.ndarray) -> float | None:
     """A loop's seam (last frame to first) over the median step between frames, both in centroid
     pixels on the wrapping canvas; None where the object is not found."""
-    r = read_clip(clip)
-    pts = [p for p in (r.path or [])]
+    pts = read_clip(clip).path
     if len(pts) != len(clip) or any(p is None for p in pts):
         return None
-    p = np.array(pts + pts[:1], dtype=np.float64)
-    d = np.diff(p, axis=0)
-    d = np.mod(d + clip.shape[1] / 2, clip.shape[1]) - clip.shape[1] / 2
-    steps = np.linalg.norm(d, axis=1)
+    steps = np.linalg.norm(torus_moves(np.array(pts + pts[:1], dtype=np.float64), clip.shape[1]), axis=1)
     return float(steps[-1] / max(np.median(steps[:-1]), 0.5))
 
 

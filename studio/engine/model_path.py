@@ -21,15 +21,10 @@ import numpy as np
 import torch
 
 from .layered_groups import group_slices
+from .motion_path import anchors, wrap
 
 RATES = np.exp(np.linspace(np.log(0.5), np.log(4.0), 241))     # loop retiming rates searched
 RATE_COST = 0.02                                                # closure error units per unit of |log rate|
-
-
-def _torus(d: np.ndarray) -> np.ndarray:
-    out = d.copy()
-    out[..., :2] = np.mod(out[..., :2] + 1, 2.0) - 1
-    return out
 
 
 def _at(path: np.ndarray, tau: np.ndarray) -> np.ndarray:
@@ -48,11 +43,11 @@ def loop_path(path: np.ndarray, frames: int, growth: bool) -> np.ndarray:
         tau = np.where(t <= half, t, frames - t)
         return _at(path, tau)
     ends = np.stack([_at(path, np.array([r * frames]))[0] for r in RATES])
-    gap = np.abs(_torus(ends - path[0])).sum(1)
+    gap = np.abs(wrap(ends - path[0])).sum(1)
     rate = float(RATES[int(np.argmin(gap + RATE_COST * np.abs(np.log(RATES))))])
     tau = rate * np.arange(frames + 1, dtype=np.float64)
     states = _at(path, tau)
-    left = _torus(states[-1:] - states[:1])[0]                  # what is left to close, spread over the clip
+    left = wrap(states[-1:] - states[:1])[0]                  # what is left to close, spread over the clip
     states = states - (np.arange(frames + 1)[:, None] / frames) * left[None]
     return states[:frames]
 
@@ -86,9 +81,6 @@ def model_path(decoder, cond_t: torch.Tensor, zc_t: torch.Tensor, text, motion: 
         path = decoder.path(cond_t[:1], zc_t[:1], zm, text, st, steps_cond=steps[None])[0].double().cpu().numpy()
     if loop:
         path = loop_path(path, T, motion in ("growing", "shrinking"))
-    t0 = None if text is None else text.expand(T, -1)
-    centre = decoder.start_state(cond_t[:1].expand(T, -1), zc_t, t0)[:, :2]
-    scale = decoder.start_state(cond_t, zc_t, t0)[:, 2]
-    anchors = torch.cat([centre, scale[:, None]], 1).double().cpu().numpy()
-    states = _torus(path + (anchors - anchors[:1]))
+    anchor = anchors(decoder, cond_t, zc_t, text).double().cpu().numpy()
+    states = wrap(path + (anchor - anchor[:1]))
     return torch.from_numpy(states).float()[None].to(cond_t.device)

@@ -155,7 +155,7 @@ def wrap(states: np.ndarray) -> np.ndarray:
     """Centres wrap around the canvas, a torus in [-1, 1) units: the renderer draws an object that
     crosses an edge on both sides, so it never leaves the picture."""
     out = states.copy()
-    out[:, :2] = np.mod(out[:, :2] + 1, 2.0) - 1
+    out[..., :2] = np.mod(out[..., :2] + 1, 2.0) - 1
     return out
 
 
@@ -180,12 +180,17 @@ def anchors_and_speed(decoder, cond: torch.Tensor, zc: torch.Tensor, text, start
     st = None if start is None else start[None].expand(len(uniq), -1)
     paths = decoder.path(c, z, zm, tb, st)                          # (N, 16, 3)
     steps = (paths[:, 1:] - paths[:, :-1]).norm(dim=2).mean(1)
+    measured = steps[inverse].double().cpu().numpy()
+    return anchors(decoder, cond, zc, text), torch.from_numpy(np.interp(np.arange(T), sample, measured))
+
+
+def anchors(decoder, cond: torch.Tensor, zc: torch.Tensor, text) -> torch.Tensor:
+    """(T, 3) per-frame anchor: the centre from frame 0's motion embedding with the frame's content
+    code (a seed key moves the object, a size key does not), the log-scale from the frame's latent."""
     t0 = None if text is None else text.expand(len(zc), -1)
     centre = decoder.start_state(cond[:1].expand(len(zc), -1), zc, t0)[:, :2]
     scale = decoder.start_state(cond, zc, t0)[:, 2]
-    anchors = torch.cat([centre, scale[:, None]], 1)
-    measured = steps[inverse].double().cpu().numpy()
-    return anchors, torch.from_numpy(np.interp(np.arange(T), sample, measured))
+    return torch.cat([centre, scale[:, None]], 1)
 
 
 def long_path(decoder, cond_t: torch.Tensor, zc_t: torch.Tensor, text, window: torch.Tensor, motion: str | None,
@@ -193,8 +198,8 @@ def long_path(decoder, cond_t: torch.Tensor, zc_t: torch.Tensor, text, window: t
     """(1, T, 3) object states for per-frame latents (cond_t, zc_t: (T, ·)); `window` (16, 3) is the
     model's own path for frame 0's latent."""
     T = cond_t.shape[0]
-    anchors, steps = anchors_and_speed(decoder, cond_t, zc_t, text, start, breaks)
-    anchors, steps = anchors.double().cpu().numpy(), steps.double().cpu().numpy()
+    anchor, steps = anchors_and_speed(decoder, cond_t, zc_t, text, start, breaks)
+    anchor, steps = anchor.double().cpu().numpy(), steps.double().cpu().numpy()
     W = window.double().cpu().numpy()
     base = max(steps[0], 1e-6)
     k = np.where(steps[0] > 1e-3, steps / base, 1.0)                 # speed relative to frame 0
@@ -219,6 +224,6 @@ def long_path(decoder, cond_t: torch.Tensor, zc_t: torch.Tensor, text, window: t
         states[inside] = np.stack([np.interp(tau[inside], np.arange(n + 1), W[:, a]) for a in range(3)], 1)
         if isinstance(fit, (Linear, Still)):
             states[~inside] += W[n] - fit.at(np.array([float(n)]))[0]
-    states = states + (anchors - anchors[0])
+    states = states + (anchor - anchor[0])
     states = wrap(states)
     return torch.from_numpy(states).float()[None].to(window.device)
