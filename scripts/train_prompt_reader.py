@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from studio.engine.text import reader as R  # noqa: E402
-from studio.engine.text.reader_captions import OPEN, TAGS, caption_set, training_vocabulary  # noqa: E402
+from studio.engine.text.reader_captions import OPEN, TAGS, CaptionConfig, caption_set, training_vocabulary  # noqa: E402
 from studio.engine.world.attributes import GROUPS  # noqa: E402
 
 
@@ -40,6 +40,9 @@ class Recipe:
     weight_decay: float = 0.01
     val_share: float = 0.05
     tag_weight: float = 1.0
+    p_lexicon: float = 0.5
+    tuned_layers: int = 0        # MiniLM's last layers fine-tuned with the head (a copy ships with the reader)
+    lr_top: float = 1e-4         # their learning rate
 
 
 def targets(caps, encoded):
@@ -55,7 +58,7 @@ def targets(caps, encoded):
     return rows
 
 
-def cache(caps, path: Path):
+def cache(caps, path: Path, layers: int = 6):
     from safetensors.torch import load_file, save_file
     if path.exists():
         d = load_file(str(path))
@@ -68,7 +71,7 @@ def cache(caps, path: Path):
     enc = []
     step = 512
     for k in range(0, len(caps), step):
-        enc += R.encode_states([c.text for c in caps[k:k + step]])
+        enc += R.encode_states([c.text for c in caps[k:k + step]], layers=layers)
         print(f"  MiniLM states {len(enc)}/{len(caps)} ({time.perf_counter() - t:.0f} s)", flush=True)
     save_file({"states": torch.cat([s for s, _ in enc]).half(), "lens": torch.tensor([len(s) for s, _ in enc]),
                "offsets": torch.tensor([o for _, off in enc for o in off])}, str(path))
@@ -112,6 +115,13 @@ def accuracy(reader_fn, prompts, labels) -> dict:
     return acc
 
 
+def dev_words(reader, n: int = 600) -> dict:
+    """Accuracy on captions whose attribute words are the lexicon's dev words (never trained on): what
+    the recipe is tuned on."""
+    caps = caption_set(n, 4242, CaptionConfig(p_world=0.0, p_lexicon=1.0, lexicon="dev", p_outside=0.0))
+    return accuracy(reader.read_many, [c.text for c in caps], [c.labels for c in caps])
+
+
 def measure(reader) -> dict:
     from studio.engine.world.attributes import Attributes, is_valid
     from studio.engine.world.captions import caption
@@ -141,7 +151,8 @@ def measure(reader) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     for k, v in asdict(Recipe()).items():
-        ap.add_argument(f"--{k.replace('_', '-')}", type=type(v), default=v)
+        kind = (lambda x: x.lower() in ("1", "true", "yes")) if isinstance(v, bool) else type(v)
+        ap.add_argument(f"--{k.replace('_', '-')}", type=kind, default=v)
     ap.add_argument("--cache", default="/tmp/prompt_reader_states.safetensors")
     ap.add_argument("--out", default=str(R.FOLDER))
     ap.add_argument("--no-measure", action="store_true")
@@ -149,18 +160,26 @@ def main() -> None:
     recipe = Recipe(**{k: getattr(args, k) for k in asdict(Recipe())})
     torch.manual_seed(recipe.seed)
     t0 = time.perf_counter()
-    caps = caption_set(recipe.captions, recipe.seed)
-    encoded = cache(caps, Path(args.cache))
+    caps = caption_set(recipe.captions, recipe.seed, CaptionConfig(p_lexicon=recipe.p_lexicon))
+    encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
     rows = targets(caps, encoded)
     rng = np.random.default_rng(recipe.seed)
     perm = rng.permutation(len(caps))
     n_val = int(len(caps) * recipe.val_share)
     val, train = perm[:n_val].tolist(), perm[n_val:].tolist()
-    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS)))
-    opt = torch.optim.AdamW(net.parameters(), lr=recipe.lr, weight_decay=recipe.weight_decay)
+    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers))
+    if recipe.tuned_layers:
+        from studio.engine.text.encoder import default_encoder
+        w = default_encoder()._model.w
+        for k, layer in enumerate(net.top):
+            layer.load_minilm(w, 6 - recipe.tuned_layers + k)
+    top = list(net.top.parameters())
+    head = [p for n, p in net.named_parameters() if not n.startswith("top.")]
+    groups = [{"params": head, "lr": recipe.lr}] + ([{"params": top, "lr": recipe.lr_top}] if top else [])
+    opt = torch.optim.AdamW(groups, lr=recipe.lr, weight_decay=recipe.weight_decay)
     steps = recipe.epochs * ((len(train) + recipe.batch - 1) // recipe.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, recipe.lr, total_steps=steps, pct_start=0.1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, [g["lr"] for g in groups], total_steps=steps, pct_start=0.1)
     t1 = time.perf_counter()
     for ep in range(recipe.epochs):
         net.train()
@@ -192,6 +211,9 @@ def main() -> None:
             "validation_all_groups": round(right / total, 4),
             "training_words": sorted(training_vocabulary(recipe.captions, recipe.seed))}
     R.save_reader(net, folder, card)
+    card["dev_words"] = dev_words(R.PromptReader(folder))
+    R.save_reader(net, folder, card)
+    print("dev words:", json.dumps(card["dev_words"]), flush=True)
     if args.no_measure:
         return
     reader = R.PromptReader(folder)

@@ -215,3 +215,44 @@ def test_the_reader_is_not_listed_as_a_video_model():
     from studio.engine.modelio import installed_models
     names = installed_models()
     assert "prompt-reader" not in names and "shapes-vae" in names
+
+
+def test_the_lexicons_dev_words_are_never_trained_on_and_its_words_avoid_the_three_lists():
+    """studio/engine/text/reader_lexicon.json (scripts/build_reader_lexicon.py): WordNet and colour
+    survey words; its dev words only tune the recipe, and no word shares its first five letters with a
+    word of studio eval or either held-out list unless the hand-written banks already had it."""
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_reader_lexicon import held_out_words
+    train, dev = W.lexicon("train"), W.lexicon("dev")
+    hand = {p for t in (W.COLOR, W.SHAPE, W.SIZE, W.SPEED, W.MOTION, W.BACKGROUND) for ps in t.values() for p in ps}
+    trained = hand | {p for g in train.values() for ps in g.values() for p in ps}
+    trained |= {p for ps in W.survey_colors().values() for p in ps}
+    dev_phrases = {p for g in dev.values() for ps in g.values() for p in ps}
+    assert len(dev_phrases) > 100 and not dev_phrases & trained
+    assert sum(len(ps) for g in train.values() for ps in g.values()) > 500
+    held = held_out_words()
+    prefixes = {w[:5] for w in held if len(w) >= 5}
+    known = {w for p in hand for w in _words(p)}
+    for p in trained | dev_phrases:
+        for w in _words(p):
+            assert w not in held, p
+            assert w in known or len(w) < 5 or w[:5] not in prefixes, p
+
+
+def test_tuned_layers_start_as_minilms_own():
+    """A reader with fine-tuned top layers starts from MiniLM's weights: the copy reproduces MiniLM."""
+    import torch
+    from studio.engine.text.encoder import default_encoder
+    from studio.engine.text.reader import BertLayer
+    enc = default_encoder()
+    enc._load()
+    m = enc._model
+    ids, mask = m.tokenize(["a red ball bouncing on a sunset", "hi"])
+    x = m.states(ids, mask, 4)
+    for i in (4, 5):
+        layer = BertLayer().eval()
+        layer.load_minilm(m.w, i)
+        with torch.no_grad():
+            x = layer(x, mask.bool())
+    assert torch.allclose(x[mask.bool()], m.states(ids, mask)[mask.bool()], atol=1e-4)

@@ -42,8 +42,9 @@ class MiniLM:
         return F.linear(x, self.w[f"{name}.weight"], self.w[f"{name}.bias"])
 
     @torch.inference_mode()
-    def states(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """(B, T, 384) last hidden states, as `BertModel(...).last_hidden_state`."""
+    def states(self, ids: torch.Tensor, mask: torch.Tensor, layers: int | None = None) -> torch.Tensor:
+        """(B, T, 384) last hidden states, as `BertModel(...).last_hidden_state`; with `layers`, the
+        states after that many of the 6 layers."""
         w = self.w
         B, T = ids.shape
         pos = torch.arange(T)[None].expand(B, T)
@@ -52,7 +53,7 @@ class MiniLM:
         x = self._ln(x, "embeddings.LayerNorm")
         bias = (1.0 - mask[:, None, None, :].float()) * torch.finfo(torch.float32).min
         d = x.shape[-1] // self.heads
-        for i in range(self.layers):
+        for i in range(self.layers if layers is None else layers):
             p = f"encoder.layer.{i}"
             q, k, v = (self._lin(x, f"{p}.attention.self.{n}").view(B, T, self.heads, d).transpose(1, 2)
                        for n in ("query", "key", "value"))

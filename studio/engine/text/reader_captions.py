@@ -71,6 +71,8 @@ class CaptionConfig:
     p_outside: float = 0.2
     p_two_motions: float = 0.06
     p_world: float = 0.2               # share of the shapes models' own captions
+    p_lexicon: float = 0.5             # share of attribute words taken from the WordNet/survey lexicon
+    lexicon: str = "train"             # its "train" words, or its "dev" words (tuning captions only)
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -86,16 +88,22 @@ def _values(rng, cfg: CaptionConfig) -> dict:
     return out
 
 
-def colour_word(rng, value: str) -> str:
-    """A colour name: from the hand-written list, or (half the time) from the XKCD colour survey."""
+def _word(rng, group: str, value: str, hand: list, cfg: CaptionConfig) -> str:
+    """A phrase for a value: from the WordNet/survey lexicon (share `cfg.p_lexicon`) or the hand list."""
+    lex = W.lexicon(cfg.lexicon)[group].get(value, [])
+    return _pick(rng, lex) if lex and rng.random() < cfg.p_lexicon else _pick(rng, hand)
+
+
+def colour_word(rng, value: str, cfg: CaptionConfig = CaptionConfig()) -> str:
+    """A colour name: from the lexicon, the hand-written list, or the XKCD colour survey."""
     survey = W.survey_colors()[value]
-    return _pick(rng, survey) if survey and rng.random() < 0.5 else _pick(rng, W.COLOR[value])
+    hand = survey + W.COLOR[value] if survey and rng.random() < 0.5 else W.COLOR[value]
+    return _word(rng, "color", value, hand, cfg)
 
 
-def _motion_phrase(b: _Builder, rng, motion: str, speed: str, finite: bool) -> None:
-    bank = W.MOTION_FINITE if finite else W.MOTION
-    phrase = _pick(rng, bank[motion])
-    sp = _pick(rng, W.SPEED[speed]) if speed != OPEN else ""
+def _motion_phrase(b: _Builder, rng, motion: str, speed: str, finite: bool, cfg: CaptionConfig) -> None:
+    phrase = _pick(rng, W.MOTION_FINITE[motion]) if finite else _word(rng, "motion", motion, W.MOTION[motion], cfg)
+    sp = _word(rng, "speed", speed, W.SPEED[speed], cfg) if speed != OPEN else ""
     if sp and rng.random() < 0.35 and " " not in sp:
         b.add(sp, f"speed:{speed}").add(phrase, f"motion:{motion}")
     else:
@@ -104,7 +112,7 @@ def _motion_phrase(b: _Builder, rng, motion: str, speed: str, finite: bool) -> N
             b.add(sp, f"speed:{speed}")
 
 
-def _background_phrase(b: _Builder, rng, bg: str, labels: dict) -> None:
+def _background_phrase(b: _Builder, rng, bg: str, labels: dict, cfg: CaptionConfig) -> None:
     """Adds a background phrase; a background colour the world has no background for is outside it."""
     if bg == OPEN:
         colour = _pick(rng, [c for c in W.COLOR_ONLY_WORDS if c not in ("blue",)])
@@ -117,7 +125,7 @@ def _background_phrase(b: _Builder, rng, bg: str, labels: dict) -> None:
     if r < 0.1 and bg in ("night", "sunset"):
         b.add("at").add(bg, tag)
         return
-    phrase = _pick(rng, W.BACKGROUND[bg])
+    phrase = _word(rng, "background", bg, W.BACKGROUND[bg], cfg)
     self_noun = phrase.split()[-1] in W.BACKGROUND_SELF_NOUN
     if r < 0.25:                                              # "..., night background" / "background: sunset"
         if rng.random() < 0.5:
@@ -136,17 +144,17 @@ def _background_phrase(b: _Builder, rng, bg: str, labels: dict) -> None:
         b.add(_pick(rng, W.BACKGROUND_NOUNS), tag)
 
 
-def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool) -> None:
-    size = _pick(rng, W.SIZE[v["size"]]) if v["size"] != OPEN else ""
-    colour = colour_word(rng, v["color"]) if v["color"] != OPEN else ""
-    noun = _pick(rng, W.SHAPE[v["shape"]]) if v["shape"] != OPEN else _pick(rng, W.GENERIC_NOUNS)
+def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool, cfg: CaptionConfig) -> None:
+    size = _word(rng, "size", v["size"], W.SIZE[v["size"]], cfg) if v["size"] != OPEN else ""
+    colour = colour_word(rng, v["color"], cfg) if v["color"] != OPEN else ""
+    noun = _word(rng, "shape", v["shape"], W.SHAPE[v["shape"]], cfg) if v["shape"] != OPEN else _pick(rng, W.GENERIC_NOUNS)
     noun_tag = f"shape:{v['shape']}" if v["shape"] != OPEN else "fill"
     if v["shape"] == OPEN and rng.random() < 0.4:          # a subject outside the world: the shape stays open
         noun, noun_tag = _pick(rng, W.OUTSIDE_SUBJECTS), "out"
     adj = []
     if size:
         adj.append((size, f"size:{v['size']}"))
-    colour_after = colour and rng.random() < 0.15
+    colour_after = colour and rng.random() < 0.25
     if colour and not colour_after:
         adj.insert(int(rng.integers(len(adj) + 1)), (colour, f"color:{v['color']}"))
     if motion_adj:
@@ -161,8 +169,14 @@ def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool) -> None:
         b.add(text, tag)
     b.add(noun, noun_tag)
     if colour_after:
-        b.add(_pick(rng, ["that is", "in", ",", "painted"]))
-        b.add(colour, f"color:{v['color']}")
+        before, after = COLOUR_AFTER[int(rng.integers(len(COLOUR_AFTER)))]
+        b.add(before).add(colour, f"color:{v['color']}").add(after)
+
+
+# the colour said after the noun: (words before it, words after it)
+COLOUR_AFTER = [("that is", ""), ("in", ""), (",", ""), ("painted", ""), ("dyed", ""), ("tinged", ""),
+                ("coated in", ""), ("", "in colour"), ("with a", "colour"), ("in a", "shade"), ("of a", "color"),
+                ("which is", ""), (",", "all over")]
 
 
 def _outside(b: _Builder, rng) -> None:
@@ -189,35 +203,35 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
                 b.add(_pick(rng, ["that", "which", "and it", "it"]))
             elif rng.random() < 0.3:
                 b.add(_pick(rng, ["that is", "which is", "is", "and it is", "just"]))
-            _motion_phrase(b, rng, v["motion"], v["speed"], finite)
+            _motion_phrase(b, rng, v["motion"], v["speed"], finite, cfg)
             if second:
                 b.add(_pick(rng, [", then", "and then", ", after that", "then"]))
                 b.add(_pick(rng, W.MOTION[second]), f"motion:{second}")
         elif v["speed"] != OPEN and motion_adj:
-            b.add(_pick(rng, W.SPEED[v["speed"]]), f"speed:{v['speed']}")
+            b.add(_word(rng, "speed", v["speed"], W.SPEED[v["speed"]], cfg), f"speed:{v['speed']}")
         elif not has_motion and rng.random() < 0.3:        # an action outside the world: the motion stays open
             b.add(_pick(rng, W.OUTSIDE_ACTIONS), "out")
 
     def bg_part():
         if v["background"] != OPEN or rng.random() < 0.08:
-            _background_phrase(b, rng, v["background"], labels)
+            _background_phrase(b, rng, v["background"], labels, cfg)
 
     if order == 1 and v["background"] != OPEN:           # background first
         bg_b = _Builder()
-        _background_phrase(bg_b, rng, v["background"], labels)
+        _background_phrase(bg_b, rng, v["background"], labels, cfg)
         for text, tag in bg_b.parts:
             if text != ",":
                 b.add(text.capitalize() if not b.parts and tag == "fill" else text, tag)
         b.add(",")
         if frame:
             b.add(_pick(rng, ["there is", "we see", "you see"]))
-        _noun_phrase(b, rng, v, motion_adj)
+        _noun_phrase(b, rng, v, motion_adj, cfg)
         motion_part()
     elif order == 2 and has_motion and not motion_adj and not finite:   # motion first
         b.add(frame)
-        _motion_phrase(b, rng, v["motion"], v["speed"], False)
+        _motion_phrase(b, rng, v["motion"], v["speed"], False, cfg)
         b.add(_pick(rng, [":", ",", ""]) or ",")
-        _noun_phrase(b, rng, v, False)
+        _noun_phrase(b, rng, v, False, cfg)
         bg_part()
     elif order == 3:                                     # a comma list in any order
         parts = []
@@ -226,16 +240,16 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
                 continue
             sub = _Builder()
             if g == "motion":
-                _motion_phrase(sub, rng, v["motion"], v["speed"], False)
+                _motion_phrase(sub, rng, v["motion"], v["speed"], False, cfg)
             elif g == "background":
-                ph = _pick(rng, W.BACKGROUND[v["background"]])
+                ph = _word(rng, "background", v["background"], W.BACKGROUND[v["background"]], cfg)
                 sub.add(ph, f"background:{v['background']}")
                 if rng.random() < 0.6:
                     sub.add(_pick(rng, W.BACKGROUND_NOUNS[:2]), f"background:{v['background']}")
             elif g == "color":
-                sub.add(colour_word(rng, v[g]), f"{g}:{v[g]}")
+                sub.add(colour_word(rng, v[g], cfg), f"{g}:{v[g]}")
             else:
-                sub.add(_pick(rng, getattr(W, g.upper())[v[g]]), f"{g}:{v[g]}")
+                sub.add(_word(rng, g, v[g], getattr(W, g.upper())[v[g]], cfg), f"{g}:{v[g]}")
             parts.append(sub.parts)
         order_idx = rng.permutation(len(parts))
         for k, i in enumerate(order_idx):
@@ -249,7 +263,7 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
         b.add(frame)
         if order == 4 and rng.random() < 0.5:
             b.add(_pick(rng, ["there is", "there's", "we see"]))
-        _noun_phrase(b, rng, v, motion_adj)
+        _noun_phrase(b, rng, v, motion_adj, cfg)
         if rng.random() < 0.5:
             motion_part()
             bg_part()
@@ -333,7 +347,8 @@ def caption_set(n: int, seed: int, cfg: CaptionConfig = CaptionConfig()) -> list
 def training_vocabulary(n: int = 20000, seed: int = 0) -> set[str]:
     """Every word the reader's captions can use (the banks and templates), for disjointness checks."""
     words = set()
-    for bank in (W.survey_colors(), W.COLOR, W.SHAPE, W.SIZE, W.SPEED, W.MOTION, W.MOTION_FINITE, W.MOTION_ADJECTIVE, W.BACKGROUND):
+    for bank in (W.survey_colors(), W.COLOR, W.SHAPE, W.SIZE, W.SPEED, W.MOTION, W.MOTION_FINITE, W.MOTION_ADJECTIVE,
+                 W.BACKGROUND, *W.lexicon("train").values()):
         for phrases in bank.values():
             for p in phrases:
                 words |= set(WORD.findall(p))

@@ -172,6 +172,25 @@ lagoon azure cobalt sapphire ultramarine lavender lilac plum eggplant rose rosy 
 alabaster""".split())
 
 
+@lru_cache(maxsize=2)
+def lexicon(split: str = "train") -> dict[str, dict[str, list[str]]]:
+    """The WordNet and colour-survey words (`reader_lexicon.json`, `scripts/build_reader_lexicon.py`):
+    "train" words are trained on; "dev" words only tune the recipe."""
+    import json
+    from pathlib import Path
+    return json.loads((Path(__file__).with_name("reader_lexicon.json")).read_text(encoding="utf-8"))[split]
+
+
+def too_close_to_held_out(phrase: str) -> bool:
+    """A word of studio eval or either held-out list is in the phrase, or a word the hand-written banks
+    lack shares its first five letters with one ("vermillion" for "vermilion")."""
+    import re
+    held = lexicon("held_out")
+    words, prefixes, known = set(held["words"]), set(held["prefixes"]), set(held["known"])
+    return any(w in words or (w not in known and len(w) >= 5 and w[:5] in prefixes)
+               for w in re.findall(r"[a-z]+", phrase))
+
+
 @lru_cache(maxsize=1)
 def survey_colors() -> dict[str, list[str]]:
     """More colour names per value, from the XKCD colour survey (shipped in matplotlib): each name goes
@@ -195,7 +214,7 @@ def survey_colors() -> dict[str, list[str]]:
         words = re.findall(r"[a-z]+", name)
         if not words or set(words) & HELD_BACK_COLORS or "/" in name or len(words) > 3:
             continue
-        if set(words) & (DULL | held_back | shape_words) or name in hand:
+        if set(words) & (DULL | held_back | shape_words) or name in hand or too_close_to_held_out(name):
             continue
         h, s, v = colorsys.rgb_to_hsv(*mc.to_rgb(hexa))
         if s < 0.12 and v > 0.9:
