@@ -83,6 +83,10 @@ ROOTS = {
         "sky": ["sky.n.01", "lemmas:heaven.n.02", "lemmas:daylight.n.02", "lemmas:day.n.04"],
         "sunset": ["sunset.n.01", "twilight.n.01", "lemmas:evening.n.01", "lemmas:sunrise.n.01"]},
 }
+# built (so that the other groups' dev split stays as it was) but not written: WordNet's time-of-day
+# and darkness words clash with the hand-written backgrounds ("morning" sunset, "morning sky" sky); with
+# them the reader read the dev backgrounds worse (70 % against 74 %)
+UNUSED_GROUPS = ("background",)
 # verbs of travel that say no direction: joined to a direction word
 SIDEWAYS_ROOTS = ["glide.v.01", "slide.v.01", "roll.v.01", "drift.v.02", "walk.v.01", "run.v.01", "crawl.v.01",
                   "travel.v.01", "float.v.01", "fly.v.01"]
@@ -233,7 +237,7 @@ def build() -> dict:
     OUT.write_text(json.dumps({"held_out": held_block, "train": {}, "dev": {}}))   # survey_colors() reads it
     W.lexicon.cache_clear()
     W.survey_colors.cache_clear()
-    hand |= {p for ps in W.survey_colors().values() for p in ps}
+    hand |= {p for ps in W.survey_colors(True).values() for p in ps}
     # a word that two values claim says neither
     out: dict = {"about": __doc__.split("\n\n")[0], "seed": SEED, "dev_share": DEV_SHARE, "train": {}, "dev": {}}
     rng = np.random.default_rng(SEED)
@@ -255,6 +259,8 @@ def build() -> dict:
             if group == "motion" and value in DIRECTION:           # dev: whole verbs, every direction
                 joined = {w for w in keep if len(w.split()) > 1 and w.split()[0] in sideways}
                 dev = (dev - joined) | {w for w in joined if w.split()[0] in side_dev}
+            if group in UNUSED_GROUPS:
+                keep, dev = [], set()
             out["train"][group][value] = [w for w in keep if w not in dev]
             out["dev"][group][value] = sorted(dev)
     out["removed_as_held_out_or_ambiguous"] = removed

@@ -88,6 +88,34 @@ def prompt_reader_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
+def reader_runs_figures() -> str:
+    """Session 6's retrained readers against the shipped one (docs/reader_runs_session6.json)."""
+    runs = _json("docs/reader_runs_session6.json")["runs"]
+    names = list(runs)
+    groups = [("reader_heldout_list", "v1 held-out list, 600, clip"), ("paraphrase", "studio eval paraphrase, 108"),
+              ("held_out_paraphrase", "held-out-combination paraphrase, 108"),
+              ("training", "training-style prompts, 108")]
+
+    def cell(run: dict, key: str, g: str) -> str:
+        got = run["eval"][key]
+        return f"{100 * got.get('clip', got)[g]:.1f}"
+
+    lines = ["| group: colour / shape / motion (background) | " + " | ".join(names) + " |",
+             "| --- |" + " --- |" * len(names)]
+    for key, what in groups:
+        extra = key in ("paraphrase", "held_out_paraphrase")
+        lines.append(f"| {what} | " + " | ".join(
+            " / ".join(cell(runs[n], key, g) for g in ("color", "shape", "motion"))
+            + (f" ({cell(runs[n], key, 'background')})" if extra else "") for n in names) + " |")
+    lines.append("| lexicon dev words, 600 captions: colour / shape / motion (size, speed) | " + " | ".join(
+        (" / ".join(f"{100 * runs[n]['dev_words'][g]:.1f}" for g in ("color", "shape", "motion"))
+         + f" ({100 * runs[n]['dev_words']['size']:.1f}, {100 * runs[n]['dev_words']['speed']:.1f})")
+        if runs[n].get("dev_words") else "not measured" for n in names) + " |")
+    lines.append("| validation on its own captions (all groups right) | " + " | ".join(
+        f"{runs[n]['validation_all_groups']:.3f}" for n in names) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def shapes_motion_figures() -> str:
     """Motion read right at each length and loops, image to video, from `studio eval` of the shapes models."""
     names = ("shapes-vae", "shapes-gan")
@@ -136,7 +164,7 @@ def music_figures() -> str:
 
 
 TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
-          "shapes-motion-figures": shapes_motion_figures}
+          "shapes-motion-figures": shapes_motion_figures, "reader-runs-session6": reader_runs_figures}
 
 
 def regenerate(text: str) -> str:

@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from studio.engine.text import reader as R  # noqa: E402
-from studio.engine.text.reader_captions import OPEN, TAGS, CaptionConfig, caption_set, training_vocabulary  # noqa: E402
+from studio.engine.text.reader_captions import (COLOUR_AFTER, OPEN, TAGS, CaptionConfig, caption_set,  # noqa: E402
+                                                training_vocabulary)
 from studio.engine.world.attributes import GROUPS  # noqa: E402
 
 
@@ -40,7 +41,10 @@ class Recipe:
     weight_decay: float = 0.01
     val_share: float = 0.05
     tag_weight: float = 1.0
-    p_lexicon: float = 0.5
+    p_lexicon: float = 0.0       # these four: see reader_captions.CaptionConfig (defaults: the shipped reader)
+    p_colour_after: float = 0.15
+    colour_after_ways: int = 4
+    survey_filter: bool = False
     tuned_layers: int = 0        # MiniLM's last layers fine-tuned with the head (a copy ships with the reader)
     lr_top: float = 1e-4         # their learning rate
 
@@ -118,7 +122,8 @@ def accuracy(reader_fn, prompts, labels) -> dict:
 def dev_words(reader, n: int = 600) -> dict:
     """Accuracy on captions whose attribute words are the lexicon's dev words (never trained on): what
     the recipe is tuned on."""
-    caps = caption_set(n, 4242, CaptionConfig(p_world=0.0, p_lexicon=1.0, lexicon="dev", p_outside=0.0))
+    caps = caption_set(n, 4242, CaptionConfig(p_world=0.0, p_lexicon=1.0, lexicon="dev", p_outside=0.0,
+                                              p_colour_after=0.25, colour_after_ways=len(COLOUR_AFTER), survey_filter=True))
     return accuracy(reader.read_many, [c.text for c in caps], [c.labels for c in caps])
 
 
@@ -160,7 +165,9 @@ def main() -> None:
     recipe = Recipe(**{k: getattr(args, k) for k in asdict(Recipe())})
     torch.manual_seed(recipe.seed)
     t0 = time.perf_counter()
-    caps = caption_set(recipe.captions, recipe.seed, CaptionConfig(p_lexicon=recipe.p_lexicon))
+    caps = caption_set(recipe.captions, recipe.seed, CaptionConfig(
+        p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after, colour_after_ways=recipe.colour_after_ways,
+        survey_filter=recipe.survey_filter))
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
     rows = targets(caps, encoded)

@@ -191,11 +191,12 @@ def too_close_to_held_out(phrase: str) -> bool:
                for w in re.findall(r"[a-z]+", phrase))
 
 
-@lru_cache(maxsize=1)
-def survey_colors() -> dict[str, list[str]]:
+@lru_cache(maxsize=2)
+def survey_colors(filtered: bool = False) -> dict[str, list[str]]:
     """More colour names per value, from the XKCD colour survey (shipped in matplotlib): each name goes
     to the palette colour of nearest hue (white when pale and light); greys, browns and dark names are
-    left out, and so are names holding a held-back word."""
+    left out, and so are names holding a held-back word (and, `filtered`, names too close to a word of
+    studio eval or the held-out lists: `too_close_to_held_out`)."""
     import colorsys
     import re
 
@@ -214,7 +215,7 @@ def survey_colors() -> dict[str, list[str]]:
         words = re.findall(r"[a-z]+", name)
         if not words or set(words) & HELD_BACK_COLORS or "/" in name or len(words) > 3:
             continue
-        if set(words) & (DULL | held_back | shape_words) or name in hand or too_close_to_held_out(name):
+        if set(words) & (DULL | held_back | shape_words) or name in hand or (filtered and too_close_to_held_out(name)):
             continue
         h, s, v = colorsys.rgb_to_hsv(*mc.to_rgb(hexa))
         if s < 0.12 and v > 0.9:
