@@ -165,9 +165,9 @@ def main() -> None:
     recipe = Recipe(**{k: getattr(args, k) for k in asdict(Recipe())})
     torch.manual_seed(recipe.seed)
     t0 = time.perf_counter()
-    caps = caption_set(recipe.captions, recipe.seed, CaptionConfig(
-        p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after, colour_after_ways=recipe.colour_after_ways,
-        survey_filter=recipe.survey_filter))
+    caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
+                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter)
+    caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
     rows = targets(caps, encoded)
@@ -178,7 +178,9 @@ def main() -> None:
     net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers))
     if recipe.tuned_layers:
         from studio.engine.text.encoder import default_encoder
-        w = default_encoder()._model.w
+        enc = default_encoder()
+        enc._load()                                   # not loaded yet when the states came from the cache
+        w = enc._model.w
         for k, layer in enumerate(net.top):
             layer.load_minilm(w, 6 - recipe.tuned_layers + k)
     top = list(net.top.parameters())
@@ -216,7 +218,7 @@ def main() -> None:
                        "script": "scripts/train_prompt_reader.py", "device": "cpu",
                        "minilm_cache_seconds": round(t_cache, 1), "train_seconds": round(t_train, 1)},
             "validation_all_groups": round(right / total, 4),
-            "training_words": sorted(training_vocabulary(recipe.captions, recipe.seed))}
+            "training_words": sorted(training_vocabulary(recipe.captions, recipe.seed, caption_cfg))}
     R.save_reader(net, folder, card)
     card["dev_words"] = dev_words(R.PromptReader(folder))
     R.save_reader(net, folder, card)

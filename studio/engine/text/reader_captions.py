@@ -348,11 +348,20 @@ def caption_set(n: int, seed: int, cfg: CaptionConfig = CaptionConfig()) -> list
     return out
 
 
-def training_vocabulary(n: int = 20000, seed: int = 0) -> set[str]:
-    """Every word the reader's captions can use (the banks and templates), for disjointness checks."""
+def training_vocabulary(n: int = 20000, seed: int = 0, cfg: CaptionConfig | None = None) -> set[str]:
+    """Every word the reader's captions can use (the banks and templates). Without `cfg`, every bank
+    any recipe may use, the lexicon's and the filtered survey's included (for disjointness checks);
+    with it, the banks that recipe uses and the words of its n captions (a card's training words)."""
     words = set()
-    for bank in (W.survey_colors(), W.survey_colors(True), W.COLOR, W.SHAPE, W.SIZE, W.SPEED, W.MOTION, W.MOTION_FINITE, W.MOTION_ADJECTIVE,
-                 W.BACKGROUND, *W.lexicon("train").values()):
+    wide = cfg is None
+    cfg = cfg or CaptionConfig()
+    banks = [W.survey_colors(cfg.survey_filter), W.COLOR, W.SHAPE, W.SIZE, W.SPEED, W.MOTION, W.MOTION_FINITE,
+             W.MOTION_ADJECTIVE, W.BACKGROUND]
+    if wide:
+        banks.append(W.survey_colors(True))
+    if wide or cfg.p_lexicon > 0:
+        banks += list(W.lexicon(cfg.lexicon).values())
+    for bank in banks:
         for phrases in bank.values():
             for p in phrases:
                 words |= set(WORD.findall(p))
@@ -361,6 +370,6 @@ def training_vocabulary(n: int = 20000, seed: int = 0) -> set[str]:
                 W.FRAMES, W.MOVE_VERBS):
         for p in lst:
             words |= set(WORD.findall(p))
-    for c in caption_set(n, seed):
+    for c in caption_set(n, seed, cfg):
         words |= set(WORD.findall(c.text.lower()))
     return words
