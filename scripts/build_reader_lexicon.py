@@ -180,11 +180,6 @@ def held_out_words() -> set[str]:
     return words - W.EVAL_WORDS_ALLOWED - FUNCTION
 
 
-def _too_close(word: str, held: set[str], prefixes: set[str], known: set[str]) -> bool:
-    """A word of the three lists, or a new word that shares its first five letters with one."""
-    return any(w in held or (w not in known and len(w) >= 5 and w[:5] in prefixes) for w in WORD.findall(word))
-
-
 POS = {"size": "a", "speed": "r", "motion": "v", "background": "n"}     # shape nouns have too many senses
 
 
@@ -234,10 +229,8 @@ def build(unused: tuple = UNUSED_GROUPS) -> dict:
     hand = {w for t in (W.COLOR, W.SHAPE, W.SIZE, W.SPEED, W.MOTION, W.BACKGROUND) for ps in t.values() for w in ps}
     known = {w for p in hand for w in WORD.findall(p)}
     held_block = {"words": sorted(held), "prefixes": sorted(prefixes), "known": sorted(known)}
-    OUT.write_text(json.dumps({"held_out": held_block, "train": {}, "dev": {}}))   # survey_colors() reads it
-    W.lexicon.cache_clear()
-    W.survey_colors.cache_clear()
-    hand |= {p for ps in W.survey_colors(True).values() for p in ps}
+    # the survey names a filtered recipe trains on (`survey_colors(True)` reads this block from the file)
+    hand |= {p for ps in W.survey_colors().values() for p in ps if not W.too_close(p, held, prefixes, known)}
     # a word that two values claim says neither
     out: dict = {"about": __doc__.split("\n\n")[0], "seed": SEED, "dev_share": DEV_SHARE, "train": {}, "dev": {}}
     rng = np.random.default_rng(SEED)
@@ -253,7 +246,7 @@ def build(unused: tuple = UNUSED_GROUPS) -> dict:
         out["train"][group], out["dev"][group] = {}, {}
         for value, words in values.items():
             keep = sorted(w for w in words if claimed[w] == 1 and w not in hand and w not in OFF_SENSE and "'" not in w and len(w.split()) <= 4
-                          and not _too_close(w, held, prefixes, known))
+                          and not W.too_close(w, held, prefixes, known))
             removed += len(words) - len(keep)
             dev = set(rng.choice(keep, size=int(round(DEV_SHARE * len(keep))), replace=False).tolist()) if keep else set()
             if group == "motion" and value in DIRECTION:           # dev: whole verbs, every direction

@@ -22,11 +22,7 @@ SENTENCES = ["a red ball moving left on a {} background", "a small blue square b
 
 
 def background_words() -> dict[str, list[str]]:
-    kept = B.OUT.read_text(encoding="utf-8")
-    try:                                     # build() writes the held-out block to the lexicon file first
-        lex = B.build(unused=())
-    finally:
-        B.OUT.write_text(kept, encoding="utf-8")
+    lex = B.build(unused=())
     return {v: lex["train"]["background"][v] + lex["dev"]["background"][v] for v in lex["train"]["background"]}
 
 

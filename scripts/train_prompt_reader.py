@@ -180,9 +180,8 @@ def main() -> None:
         from studio.engine.text.encoder import default_encoder
         enc = default_encoder()
         enc._load()                                   # not loaded yet when the states came from the cache
-        w = enc._model.w
         for k, layer in enumerate(net.top):
-            layer.load_minilm(w, 6 - recipe.tuned_layers + k)
+            layer.load_state_dict(enc._model.blocks[6 - recipe.tuned_layers + k].state_dict())
     top = list(net.top.parameters())
     head = [p for n, p in net.named_parameters() if not n.startswith("top.")]
     groups = [{"params": head, "lr": recipe.lr}] + ([{"params": top, "lr": recipe.lr_top}] if top else [])

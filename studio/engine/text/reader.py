@@ -24,6 +24,7 @@ import torch.nn.functional as F
 
 from ..world.attributes import GROUPS
 from .encoder import default_encoder
+from .minilm import BertLayer
 
 FOLDER = Path(__file__).resolve().parents[3] / "models" / "prompt-reader"
 WORD = re.compile(r"[a-z]+")
@@ -44,52 +45,20 @@ class ReaderConfig:
     groups: dict = field(default_factory=lambda: {g: list(v) for g, v in GROUPS.items()})
 
 
-class BertLayer(nn.Module):
-    """One post-LayerNorm BERT layer (MiniLM's: 384 wide, 12 heads, GELU), to fine-tune a copy of it."""
-
-    def __init__(self, d: int = 384, heads: int = 12, ff: int = 1536, dropout: float = 0.1, eps: float = 1e-12):
-        super().__init__()
-        self.heads = heads
-        self.query, self.key, self.value, self.out = (nn.Linear(d, d) for _ in range(4))
-        self.ln1, self.ln2 = nn.LayerNorm(d, eps=eps), nn.LayerNorm(d, eps=eps)
-        self.ff1, self.ff2 = nn.Linear(d, ff), nn.Linear(ff, d)
-        self.drop = nn.Dropout(dropout)
-
-    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        B, T, d = x.shape
-        q, k, v = (f(x).view(B, T, self.heads, -1).transpose(1, 2) for f in (self.query, self.key, self.value))
-        ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask[:, None, None, :],
-                                             dropout_p=self.drop.p if self.training else 0.0)
-        x = self.ln1(x + self.drop(self.out(ctx.transpose(1, 2).reshape(B, T, d))))
-        return self.ln2(x + self.drop(self.ff2(F.gelu(self.ff1(x)))))
-
-    def load_minilm(self, w: dict, i: int) -> None:
-        """Copies MiniLM layer i's weights (`MiniLM.w` names)."""
-        p = f"encoder.layer.{i}"
-        names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-                 "out": "attention.output.dense", "ln1": "attention.output.LayerNorm",
-                 "ff1": "intermediate.dense", "ff2": "output.dense", "ln2": "output.LayerNorm"}
-        with torch.no_grad():
-            for mine, theirs in names.items():
-                getattr(self, mine).weight.copy_(w[f"{p}.{theirs}.weight"])
-                getattr(self, mine).bias.copy_(w[f"{p}.{theirs}.bias"])
-
-
 class PromptReaderNet(nn.Module):
     def __init__(self, cfg: ReaderConfig):
         super().__init__()
         self.cfg = cfg
         self.top = nn.ModuleList(BertLayer() for _ in range(cfg.tuned_layers))
-        d_in = cfg.d_in
-        self.inp = nn.Sequential(nn.LayerNorm(d_in), nn.Dropout(cfg.dropout), nn.Linear(d_in, cfg.d), nn.GELU())
+        self.inp = nn.Sequential(nn.LayerNorm(cfg.d_in), nn.Dropout(cfg.dropout), nn.Linear(cfg.d_in, cfg.d), nn.GELU())
         layer = nn.TransformerEncoderLayer(cfg.d, cfg.heads, 2 * cfg.d, cfg.dropout, batch_first=True, norm_first=True)
         self.ctx = nn.TransformerEncoder(layer, cfg.layers, enable_nested_tensor=False)
         self.tag = nn.Linear(cfg.d, len(cfg.tags))
         self.query = nn.Parameter(torch.randn(len(cfg.groups), cfg.d) * 0.02)
         self.key = nn.Linear(cfg.d, cfg.d)
-        d_val = d_in if cfg.linear_values else cfg.d
+        d_val = cfg.d_in if cfg.linear_values else cfg.d
         self.out = nn.ModuleList(nn.Linear(d_val, len(v) + 1) for v in cfg.groups.values())   # values + open
-        self.tag_raw = nn.Linear(d_in, len(cfg.tags)) if cfg.linear_values else None
+        self.tag_raw = nn.Linear(cfg.d_in, len(cfg.tags)) if cfg.linear_values else None
 
     def forward(self, states: torch.Tensor, mask: torch.Tensor) -> dict:
         """states (B, T, 384) MiniLM token states, mask (B, T) bool. Returns tag logits (B, T, n_tags),

@@ -181,14 +181,19 @@ def lexicon(split: str = "train") -> dict[str, dict[str, list[str]]]:
     return json.loads((Path(__file__).with_name("reader_lexicon.json")).read_text(encoding="utf-8"))[split]
 
 
-def too_close_to_held_out(phrase: str) -> bool:
-    """A word of studio eval or either held-out list is in the phrase, or a word the hand-written banks
-    lack shares its first five letters with one ("vermillion" for "vermilion")."""
+def too_close(phrase: str, words: set, prefixes: set, known: set) -> bool:
+    """One of `words` is in the phrase, or a word not in `known` shares its first five letters with
+    one of them (`prefixes`): "vermillion" for "vermilion"."""
     import re
-    held = lexicon("held_out")
-    words, prefixes, known = set(held["words"]), set(held["prefixes"]), set(held["known"])
     return any(w in words or (w not in known and len(w) >= 5 and w[:5] in prefixes)
                for w in re.findall(r"[a-z]+", phrase))
+
+
+def too_close_to_held_out(phrase: str) -> bool:
+    """`too_close` to a word of studio eval or either held-out list (the lexicon's "held_out" block);
+    `known` are the hand-written banks' words."""
+    held = lexicon("held_out")
+    return too_close(phrase, set(held["words"]), set(held["prefixes"]), set(held["known"]))
 
 
 @lru_cache(maxsize=2)
