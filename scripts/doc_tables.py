@@ -88,9 +88,9 @@ def prompt_reader_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
-def reader_runs_figures() -> str:
-    """Session 6's retrained readers against the shipped one (docs/reader_runs_session6.json)."""
-    runs = _json("docs/reader_runs_session6.json")["runs"]
+def reader_runs_figures(path: str = "docs/reader_runs_session6.json") -> str:
+    """A session's retrained readers against the shipped one (docs/reader_runs_session*.json)."""
+    runs = _json(path)["runs"]
     names = list(runs)
     groups = [("reader_heldout_list", "v1 held-out list, 600, clip"), ("paraphrase", "studio eval paraphrase, 108"),
               ("held_out_paraphrase", "held-out-combination paraphrase, 108"),
@@ -111,6 +111,9 @@ def reader_runs_figures() -> str:
         (" / ".join(f"{100 * runs[n]['dev_words'][g]:.1f}" for g in ("color", "shape", "motion"))
          + f" ({100 * runs[n]['dev_words']['size']:.1f}, {100 * runs[n]['dev_words']['speed']:.1f})")
         if runs[n].get("dev_words") else "not measured" for n in names) + " |")
+    if any("background_dev" in r for r in runs.values()):
+        lines.append("| WordNet background words: dev (all, 141 sentences) | " + " | ".join(
+            f"{runs[n]['background_dev']} ({runs[n]['background_all']})" for n in names) + " |")
     lines.append("| validation on its own captions (all groups right) | " + " | ".join(
         f"{runs[n]['validation_all_groups']:.3f}" for n in names) + " |")
     return "\n".join(lines) + "\n"
@@ -164,7 +167,8 @@ def music_figures() -> str:
 
 
 TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
-          "shapes-motion-figures": shapes_motion_figures, "reader-runs-session6": reader_runs_figures}
+          "shapes-motion-figures": shapes_motion_figures, "reader-runs-session6": reader_runs_figures,
+          "reader-runs-session7": lambda: reader_runs_figures("docs/reader_runs_session7.json")}
 
 
 def regenerate(text: str) -> str:

@@ -47,6 +47,20 @@ class Recipe:
     survey_filter: bool = False
     tuned_layers: int = 0        # MiniLM's last layers fine-tuned with the head (a copy ships with the reader)
     lr_top: float = 1e-4         # their learning rate
+    gloss: bool = False          # each word also gives the embedding of its WordNet definitions (text/glosses.py)
+    p_mask: float = 0.0          # while training, a word with definitions loses its own token states this often
+    p_unfamiliar: float = 1.0    # < 1: a word gets its definitions this often while training, and when reading only
+                                 # if it is not a training word (ReaderConfig.gloss_unfamiliar)
+    gloss_inline: bool = False   # definitions written after the prompt as text (ReaderConfig.gloss_inline)
+    p_nonce: float = 0.0         # with gloss_inline: a word given its definitions is replaced by a made-up word this often
+    gloss_only: str = ""         # a reader folder (the shipped one): start from its weights, frozen, and train only
+                                 # the new gloss pathway, whose weights start at zero (familiar words read as before)
+    p_distract: float = 0.0      # a word that says nothing (fill/out) given definitions gets some other WordNet
+                                 # word's this often: the unfamiliar words of a prompt are mostly such words
+    gloss_groups: str = ""       # with gloss_only: the groups whose value heads read the definitions (comma list;
+                                 # empty: all); the others keep their gloss weights at zero and read as the base
+    gloss_heads_only: bool = False  # with gloss_only: the definitions reach only the value and tag heads, not the
+                                 # context layer, so where the reader looks stays the base reader's
 
 
 def targets(caps, encoded):
@@ -58,8 +72,75 @@ def targets(caps, encoded):
         owner = R.token_word_index(offsets, spans)
         tags = [tag_index[c.words[o][2]] if o >= 0 else -100 for o in owner]
         labels = [len(v) if c.labels[g] == OPEN else v.index(c.labels[g]) for g, v in GROUPS.items()]
-        rows.append((tags, labels))
+        rows.append((tags, labels, owner))
     return rows
+
+
+DISTRACTORS = 3000     # other WordNet words whose definitions a fill word may get (p_distract)
+
+
+def gloss_table(caps, familiar: set | None = None, distractors: int = 0, seed: int = 0):
+    """The gloss features (n, 385) of every distinct caption word WordNet has, then of `distractors` other
+    WordNet words; for each caption the row of each of its words (-1: none), whether each word is outside
+    `familiar` (always given its definitions), and whether it says nothing (fill/out)."""
+    from studio.engine.text.glosses import _table, gloss
+    words = sorted({c.text[s:e].lower() for c in caps for s, e, _ in c.words})
+    have = [w for w in words if gloss(w)]
+    if distractors:
+        pool = sorted(set(_table()["glosses"]) - set(words))
+        have += np.random.default_rng(seed).choice(pool, distractors, replace=False).tolist()
+    t = time.perf_counter()
+    feats = torch.cat([R.word_glosses(have[k:k + 256]) for k in range(0, len(have), 256)]) if have else \
+        torch.zeros(0, R.GLOSS_DIM + 1)
+    print(f"  definitions of {len(have) - distractors} of {len(words)} words and {distractors} others encoded "
+          f"({time.perf_counter() - t:.0f} s)", flush=True)
+    row = {w: i for i, w in enumerate(have)}
+    forced = [[familiar is not None and c.text[s:e].lower() not in familiar for s, e, _ in c.words] for c in caps]
+    fill = [[t in ("fill", "out") for _, _, t in c.words] for c in caps]
+    return (feats, [[row.get(c.text[s:e].lower(), -1) for s, e, _ in c.words] for c in caps], forced, fill,
+            len(have) - distractors, distractors)
+
+
+FILL_SHARE = 0.3      # a word that says no attribute is taken as unfamiliar this much less often
+
+
+def nonce(rng, taken: set) -> str:
+    """A made-up word WordNet does not have, standing for a word the reader never saw."""
+    from studio.engine.text.glosses import lemma
+    while True:
+        w = "".join(rng.choice(list("bdfgklmnprstvz")) + rng.choice(list("aeiou")) for _ in range(int(rng.integers(2, 4))))
+        w += rng.choice(["", "n", "r", "l", "sh", "ly", "ing"])
+        if w not in taken and lemma(w) is None:
+            return w
+
+
+def inline_glosses(caps, rng, p_unfamiliar: float, p_nonce: float, taken: set):
+    """Each caption with some words taken as unfamiliar: their definitions written after it (`reader.with_glosses`),
+    some of those words replaced by a made-up word first. Word spans and labels stay the caption's."""
+    from studio.engine.text.glosses import gloss
+    from studio.engine.text.reader_captions import Caption
+    out = []
+    for c in caps:
+        text, words, pos, names, defs = "", [], 0, [], []
+        for s0, e0, tag in c.words:
+            w = c.text[s0:e0].lower()
+            g = gloss(w) if len(w) > 2 else None
+            if g and rng.random() < p_unfamiliar * (FILL_SHARE if tag in ("fill", "out") else 1.0):
+                if rng.random() < p_nonce:
+                    w = nonce(rng, taken)
+                names.append(w)
+                defs.append(g)
+            else:
+                w = c.text[s0:e0]
+            text += c.text[pos:s0]
+            words.append((len(text), len(text) + len(w), tag))
+            text += w
+            pos = e0
+        text += c.text[pos:]
+        names = list(dict.fromkeys(names))
+        first = {n: d for n, d in zip(reversed(names), reversed(defs))}
+        out.append(Caption(R.with_glosses(text, names, [first[n] for n in names]), words, c.labels))
+    return out
 
 
 def cache(caps, path: Path, layers: int = 6):
@@ -82,7 +163,9 @@ def cache(caps, path: Path, layers: int = 6):
     return enc
 
 
-def batches(encoded, rows, idx, batch, rng):
+def batches(encoded, rows, idx, batch, rng, glosses=None, p_mask=0.0, p_unfamiliar=1.0, p_distract=0.0):
+    """Padded batches; with `glosses` (features, per-caption word rows), the gloss features per token and,
+    when training (`rng`), a word with definitions loses its own states with probability p_mask."""
     idx = np.array(idx)
     if rng is not None:
         idx = idx[rng.permutation(len(idx))]
@@ -92,12 +175,63 @@ def batches(encoded, rows, idx, batch, rng):
         x = torch.zeros(len(b), n, 384)
         mask = torch.zeros(len(b), n, dtype=torch.bool)
         tags = torch.full((len(b), n), -100, dtype=torch.long)
+        g = torch.zeros(len(b), n, R.GLOSS_DIM + 1) if glosses is not None else None
         for r, i in enumerate(b):
             s = encoded[i][0]
             x[r, :len(s)], mask[r, :len(s)] = s, True
             tags[r, :len(s)] = torch.tensor(rows[i][0])
+            if glosses is not None:
+                feats, word_rows, forced, fill, n_own, n_other = glosses
+                wr = torch.tensor(word_rows[i] + [-1])           # -1 (the appended row) for tokens outside words
+                if p_unfamiliar < 1:            # the words taken as unfamiliar: the same in validation every epoch
+                    pick = (rng if rng is not None else np.random.default_rng(int(i))).random(len(wr)) < p_unfamiliar
+                    pick |= np.array(forced[i] + [False])
+                    wr = torch.where(torch.from_numpy(pick), wr, -1)
+                if rng is not None and p_distract and n_other:
+                    swap = (rng.random(len(wr)) < p_distract) & np.array(fill[i] + [False]) & (wr.numpy() >= 0)
+                    wr[torch.from_numpy(swap)] = torch.from_numpy(n_own + rng.integers(0, n_other, int(swap.sum())))
+                tok = wr[torch.tensor(rows[i][2])]
+                have = tok >= 0
+                g[r, :len(s)][have] = feats[tok[have]]
+                if rng is not None and p_mask:
+                    drop = torch.from_numpy(rng.random(len(wr)) < p_mask) & (wr >= 0)
+                    x[r, :len(s)][drop[torch.tensor(rows[i][2])]] = 0.0
         labels = torch.tensor([rows[i][1] for i in b])
-        yield x, mask, tags, labels
+        yield x, mask, tags, labels, g
+
+
+def base_reader(folder: Path) -> dict:
+    """What a gloss-only reader was trained on top of: the base's weights' SHA-256 and recipe."""
+    import hashlib
+    card = json.loads((folder / "model.json").read_text())
+    return {"sha256": hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest(),
+            "recipe": card["recipe"], "validation_all_groups": card.get("validation_all_groups")}
+
+
+def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: list | None = None) -> None:
+    """The reader in `folder` (trained without glosses) copied into `net` and frozen; only the gloss input and the
+    gloss columns of the value and tag heads train, from zero, so a prompt without definitions reads exactly as
+    that reader reads it."""
+    from safetensors.torch import load_file
+    base = load_file(str(folder / "model.safetensors"))
+    own = net.state_dict()
+    for k, v in base.items():
+        if own[k].shape == v.shape:
+            own[k] = v
+        else:                                     # a head over [states, gloss]: the states' columns copied
+            own[k] = torch.cat([v, torch.zeros(v.shape[0], own[k].shape[1] - v.shape[1])], 1)
+    own["gloss_in.weight"].zero_()
+    own["gloss_in.bias"].zero_()
+    net.load_state_dict(own)
+    d_in = net.cfg.d_in
+    names = list(net.cfg.groups)
+    for n, p in net.named_parameters():
+        widened = n in base and base[n].shape != p.shape
+        if widened and groups and n.startswith("out.") and names[int(n.split(".")[1])] not in groups:
+            widened = False                       # this group's head reads no definitions
+        p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened)
+        if widened:                               # only the gloss columns learn
+            p.register_hook(lambda g, k=d_in: torch.cat([torch.zeros_like(g[:, :k]), g[:, k:]], 1))
 
 
 def loss_fn(out, tags, labels, tag_weight):
@@ -168,6 +302,9 @@ def main() -> None:
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
                                 colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
+    if recipe.gloss_inline:
+        caps = inline_glosses(caps, np.random.default_rng(recipe.seed + 1), recipe.p_unfamiliar, recipe.p_nonce,
+                              training_vocabulary(recipe.captions, recipe.seed, caption_cfg))
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
     rows = targets(caps, encoded)
@@ -175,15 +312,25 @@ def main() -> None:
     perm = rng.permutation(len(caps))
     n_val = int(len(caps) * recipe.val_share)
     val, train = perm[:n_val].tolist(), perm[n_val:].tolist()
-    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers))
+    familiar = None                    # gloss_only: the words the frozen base reader was trained on
+    if recipe.gloss_only:
+        familiar = set(json.loads((Path(recipe.gloss_only) / "model.json").read_text())["training_words"])
+    glosses = gloss_table(caps, familiar, DISTRACTORS if recipe.p_distract else 0, recipe.seed) \
+        if recipe.gloss and not recipe.gloss_inline else None
+    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers,
+                                           gloss=recipe.gloss and not recipe.gloss_inline, gloss_inline=recipe.gloss_inline,
+                                           gloss_unfamiliar=recipe.p_unfamiliar < 1))
     if recipe.tuned_layers:
         from studio.engine.text.encoder import default_encoder
         enc = default_encoder()
         enc._load()                                   # not loaded yet when the states came from the cache
         for k, layer in enumerate(net.top):
             layer.load_state_dict(enc._model.blocks[6 - recipe.tuned_layers + k].state_dict())
+    if recipe.gloss_only:
+        freeze_all_but_glosses(net, Path(recipe.gloss_only), recipe.gloss_heads_only,
+                               [g for g in recipe.gloss_groups.split(",") if g])
     top = list(net.top.parameters())
-    head = [p for n, p in net.named_parameters() if not n.startswith("top.")]
+    head = [p for n, p in net.named_parameters() if not n.startswith("top.") and p.requires_grad]
     groups = [{"params": head, "lr": recipe.lr}] + ([{"params": top, "lr": recipe.lr_top}] if top else [])
     opt = torch.optim.AdamW(groups, lr=recipe.lr, weight_decay=recipe.weight_decay)
     steps = recipe.epochs * ((len(train) + recipe.batch - 1) // recipe.batch)
@@ -192,8 +339,9 @@ def main() -> None:
     for ep in range(recipe.epochs):
         net.train()
         losses = []
-        for x, mask, tags, labels in batches(encoded, rows, train, recipe.batch, rng):
-            loss = loss_fn(net(x, mask), tags, labels, recipe.tag_weight)
+        for x, mask, tags, labels, g in batches(encoded, rows, train, recipe.batch, rng, glosses, recipe.p_mask,
+                                                recipe.p_unfamiliar, recipe.p_distract):
+            loss = loss_fn(net(x, mask, g), tags, labels, recipe.tag_weight)
             opt.zero_grad()
             loss.backward()
             opt.step()
@@ -202,8 +350,8 @@ def main() -> None:
         net.eval()
         with torch.no_grad():
             right = total = 0
-            for x, mask, tags, labels in batches(encoded, rows, val, 256, None):
-                out = net(x, mask)
+            for x, mask, tags, labels, g in batches(encoded, rows, val, 256, None, glosses, 0.0, recipe.p_unfamiliar):
+                out = net(x, mask, g)
                 pred = torch.stack([lg.argmax(-1) for lg in out["groups"].values()], 1)
                 right += int((pred == labels).all(1).sum())
                 total += len(labels)
@@ -217,7 +365,9 @@ def main() -> None:
                        "script": "scripts/train_prompt_reader.py", "device": "cpu",
                        "minilm_cache_seconds": round(t_cache, 1), "train_seconds": round(t_train, 1)},
             "validation_all_groups": round(right / total, 4),
-            "training_words": sorted(training_vocabulary(recipe.captions, recipe.seed, caption_cfg))}
+            **({"base_reader": base_reader(Path(recipe.gloss_only))} if recipe.gloss_only else {}),
+            "training_words": sorted(familiar if familiar is not None
+                                     else training_vocabulary(recipe.captions, recipe.seed, caption_cfg))}
     R.save_reader(net, folder, card)
     card["dev_words"] = dev_words(R.PromptReader(folder))
     R.save_reader(net, folder, card)

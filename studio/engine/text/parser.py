@@ -93,9 +93,12 @@ class PromptParser:
             return ParsedPrompt({g: None for g in GROUPS}, [])
         known = self.reader.known_words
         values = dict(reading.values)
-        words, grounded = [], False
+        words, grounded, backdrop_colour = [], False, False
         unused = []                  # never-seen words it used for nothing or read as outside the world
-        for word, tag, prob, _att in reading.words:
+        following = [w for w, *_ in reading.words[1:]] + [""]
+        for (word, tag, prob, _att), after in zip(reading.words, following):
+            if tag.startswith("color:") and word not in known and after in BACKDROP:
+                tag, backdrop_colour = "out", True   # "a crimson background": a colour the world has no background for
             if tag == "fill" and word not in known:      # never seen and used for nothing: not understood
                 unused.append(len(words))
                 words.append(WordInfo(word, "unknown", similarity=prob))
@@ -117,6 +120,8 @@ class PromptParser:
                     value, grounded = hue, True
                 words.append(WordInfo(word, "known" if word in known else "matched", group, value, prob))
         if not any(w.group == "color" for w in words):
+            if backdrop_colour:             # ... and the only colour word named it: the object's colour stays open
+                values["color"] = None
             self._ground_unused(words, unused, values)
         return ParsedPrompt(values, words)
 

@@ -29,6 +29,7 @@ from .minilm import BertLayer
 FOLDER = Path(__file__).resolve().parents[3] / "models" / "prompt-reader"
 WORD = re.compile(r"[a-z]+")
 OPEN = "open"
+GLOSS_DIM = 384
 
 
 @dataclass
@@ -41,6 +42,9 @@ class ReaderConfig:
     noise: float = 0.1          # Gaussian noise on the token states while training
     linear_values: bool = True  # values read linearly from the (normalised) MiniLM states the attention picks
     tuned_layers: int = 0       # MiniLM's last layers, fine-tuned and shipped with the reader (0: MiniLM as is)
+    gloss: bool = False         # each word also gives MiniLM's sentence embedding of its WordNet definitions
+    gloss_unfamiliar: bool = False   # ... only a word it was not trained on
+    gloss_inline: bool = False  # the definitions of each unfamiliar word are read as text after the prompt
     tags: list = field(default_factory=list)
     groups: dict = field(default_factory=lambda: {g: list(v) for g, v in GROUPS.items()})
 
@@ -56,20 +60,30 @@ class PromptReaderNet(nn.Module):
         self.tag = nn.Linear(cfg.d, len(cfg.tags))
         self.query = nn.Parameter(torch.randn(len(cfg.groups), cfg.d) * 0.02)
         self.key = nn.Linear(cfg.d, cfg.d)
-        d_val = cfg.d_in if cfg.linear_values else cfg.d
+        d_raw = cfg.d_in + (GLOSS_DIM if cfg.gloss else 0)
+        d_val = d_raw if cfg.linear_values else cfg.d
         self.out = nn.ModuleList(nn.Linear(d_val, len(v) + 1) for v in cfg.groups.values())   # values + open
-        self.tag_raw = nn.Linear(cfg.d_in, len(cfg.tags)) if cfg.linear_values else None
+        self.tag_raw = nn.Linear(d_raw, len(cfg.tags)) if cfg.linear_values else None
+        self.gloss_in = nn.Linear(GLOSS_DIM + 1, cfg.d) if cfg.gloss else None
 
-    def forward(self, states: torch.Tensor, mask: torch.Tensor) -> dict:
-        """states (B, T, 384) MiniLM token states, mask (B, T) bool. Returns tag logits (B, T, n_tags),
-        per group logits (B, n_values + 1) and attention (B, T). With tuned layers, `states` are MiniLM's
-        states before them."""
+    def forward(self, states: torch.Tensor, mask: torch.Tensor, gloss: torch.Tensor | None = None) -> dict:
+        """states (B, T, 384) MiniLM token states, mask (B, T) bool; with `cfg.gloss`, gloss (B, T, 385): the
+        embedding of the definitions of each token's word and a 1 (zeros for a token without). Returns tag
+        logits (B, T, n_tags), per group logits (B, n_values + 1) and attention (B, T). With tuned layers,
+        `states` are MiniLM's states before them."""
         for layer in self.top:
             states = layer(states, mask)
         if self.training and self.cfg.noise:
             states = states + self.cfg.noise * torch.randn_like(states)
         raw = F.layer_norm(states, states.shape[-1:])
-        h = self.ctx(self.inp(states), src_key_padding_mask=~mask)
+        x = self.inp(states)
+        if self.gloss_in is not None:
+            if gloss is None:
+                gloss = states.new_zeros(*states.shape[:2], GLOSS_DIM + 1)
+            gloss = torch.cat([gloss[..., :GLOSS_DIM] * math.sqrt(GLOSS_DIM), gloss[..., GLOSS_DIM:]], -1)
+            x = x + self.gloss_in(gloss)                  # unit embeddings scaled to the states' layer-norm size
+            raw = torch.cat([raw, gloss[..., :GLOSS_DIM]], -1)
+        h = self.ctx(x, src_key_padding_mask=~mask)
         att = torch.einsum("btd,gd->bgt", self.key(h), self.query) / math.sqrt(self.cfg.d)
         att = torch.softmax(att.masked_fill(~mask[:, None], float("-inf")), -1)
         pooled = torch.einsum("bgt,btd->bgd", att, raw if self.cfg.linear_values else h)
@@ -111,6 +125,46 @@ def encode_states(texts: list[str], batch: int = 64, layers: int | None = None) 
     return out
 
 
+def word_glosses(words: list[str]) -> torch.Tensor:
+    """(n, 385): MiniLM's sentence embedding of each word's WordNet definitions and a 1, or zeros for a
+    word WordNet does not have."""
+    from .glosses import gloss
+    texts = [gloss(w) for w in words]
+    have = [t for t in texts if t]
+    emb = iter(default_encoder().encode(have))
+    out = torch.zeros(len(words), GLOSS_DIM + 1)
+    for i, t in enumerate(texts):
+        if t:
+            out[i, :GLOSS_DIM] = torch.from_numpy(next(emb))
+            out[i, GLOSS_DIM] = 1.0
+    return out
+
+
+def token_glosses(owner: list[int], word_feats: torch.Tensor) -> torch.Tensor:
+    """(T, 385): each wordpiece gets its word's gloss features (zeros outside words)."""
+    out = torch.zeros(len(owner), GLOSS_DIM + 1)
+    idx = torch.tensor(owner)
+    inside = idx >= 0
+    if inside.any():
+        out[inside] = word_feats[idx[inside]]
+    return out
+
+
+GLOSS_DEFS = 3           # definitions written after the prompt per word (gloss_inline)
+
+
+def with_glosses(text: str, words: list[str], defs: list[str] | None = None) -> str:
+    """The prompt followed by "; word: its definitions" for each word that has any (`defs`, when given,
+    are the definitions to write for each word instead of its own)."""
+    from .glosses import gloss
+    out = [text]
+    for i, w in enumerate(words):
+        g = defs[i] if defs is not None else gloss(w)
+        if g:
+            out.append(f"{w}: {'; '.join(g.split('; ')[:GLOSS_DEFS])}")
+    return " ; ".join(out) if len(out) > 1 else text
+
+
 @dataclass
 class Reading:
     values: dict                      # group -> value or None (open)
@@ -133,14 +187,32 @@ class PromptReader:
     def read_many(self, prompts: list[str]) -> list[Reading]:
         texts = [p.lower() for p in prompts]
         with self._lock:
-            encoded = encode_states(texts, layers=6 - self.net.cfg.tuned_layers)
+            inputs = texts
+            if self.net.cfg.gloss_inline:
+                inputs = [with_glosses(t, list(dict.fromkeys(w for w in WORD.findall(t) if self._glossed(w))))
+                          for t in texts]
+            encoded = encode_states(inputs, layers=6 - self.net.cfg.tuned_layers)
+            if self.net.cfg.gloss and not self.net.cfg.gloss_inline:   # every definition encoded (and cached) first
+                from .glosses import gloss
+                todo = list(dict.fromkeys(g for t in texts for w in WORD.findall(t) if (g := gloss(self._glossed(w)))))
+                for k in range(0, len(todo), 128):
+                    default_encoder().encode(todo[k:k + 128])
         return [self._read(t, s, o) for t, (s, o) in zip(texts, encoded)]
+
+    def _glossed(self, word: str) -> str:
+        """The word whose definitions the reader reads ("" for none: a familiar or two-letter word, when it reads
+        only unfamiliar words')."""
+        return "" if self.net.cfg.gloss_unfamiliar and (word in self.known_words or len(word) < 3) else word
 
     def read(self, prompt: str) -> Reading:
         return self.read_many([prompt])[0]
 
     def _read(self, text: str, states: torch.Tensor, offsets: list) -> Reading:
-        out = self.net(states[None], torch.ones(1, len(states), dtype=torch.bool))
+        spans = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
+        owner = token_word_index(offsets, spans)
+        gloss = token_glosses(owner, word_glosses([self._glossed(w) for _, _, w in spans]))[None] \
+            if self.net.cfg.gloss and not self.net.cfg.gloss_inline else None
+        out = self.net(states[None], torch.ones(1, len(states), dtype=torch.bool), gloss)
         values, conf = {}, {}
         for g, logits in out["groups"].items():
             p = torch.softmax(logits[0], -1)
@@ -148,8 +220,6 @@ class PromptReader:
             vals = self.net.cfg.groups[g]
             values[g] = vals[i] if i < len(vals) else None
             conf[g] = round(float(p[i]), 4)
-        spans = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
-        owner = token_word_index(offsets, spans)
         logp = F.log_softmax(out["tags"][0], -1)
         att = out["att"][0].max(0).values                   # the most any group's attention gave the token
         words = []
