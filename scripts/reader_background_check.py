@@ -11,7 +11,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from studio.engine.text import reader as R  # noqa: E402
 from studio.engine.text import reader_words as W  # noqa: E402

@@ -51,12 +51,8 @@ class Recipe:
     p_mask: float = 0.0          # while training, a word with definitions loses its own token states this often
     p_unfamiliar: float = 1.0    # < 1: a word gets its definitions this often while training, and when reading only
                                  # if it is not a training word (ReaderConfig.gloss_unfamiliar)
-    gloss_inline: bool = False   # definitions written after the prompt as text (ReaderConfig.gloss_inline)
-    p_nonce: float = 0.0         # with gloss_inline: a word given its definitions is replaced by a made-up word this often
     gloss_only: str = ""         # a reader folder (the shipped one): start from its weights, frozen, and train only
                                  # the new gloss pathway, whose weights start at zero (familiar words read as before)
-    p_distract: float = 0.0      # a word that says nothing (fill/out) given definitions gets some other WordNet
-                                 # word's this often: the unfamiliar words of a prompt are mostly such words
     gloss_groups: str = ""       # with gloss_only: the groups whose value heads read the definitions (comma list;
                                  # empty: all); the others keep their gloss weights at zero and read as the base
     gloss_heads_only: bool = False  # with gloss_only: the definitions reach only the value and tag heads, not the
@@ -76,71 +72,18 @@ def targets(caps, encoded):
     return rows
 
 
-DISTRACTORS = 3000     # other WordNet words whose definitions a fill word may get (p_distract)
-
-
-def gloss_table(caps, familiar: set | None = None, distractors: int = 0, seed: int = 0):
-    """The gloss features (n, 385) of every distinct caption word WordNet has, then of `distractors` other
-    WordNet words; for each caption the row of each of its words (-1: none), whether each word is outside
-    `familiar` (always given its definitions), and whether it says nothing (fill/out)."""
-    from studio.engine.text.glosses import _table, gloss
+def gloss_table(caps, familiar: set | None = None):
+    """The gloss features (n, 385) of every distinct caption word WordNet has; for each caption the row of
+    each of its words (-1: none), and whether each word is outside `familiar` (always given its definitions)."""
+    from studio.engine.text.glosses import gloss
     words = sorted({c.text[s:e].lower() for c in caps for s, e, _ in c.words})
     have = [w for w in words if gloss(w)]
-    if distractors:
-        pool = sorted(set(_table()["glosses"]) - set(words))
-        have += np.random.default_rng(seed).choice(pool, distractors, replace=False).tolist()
     t = time.perf_counter()
-    feats = torch.cat([R.word_glosses(have[k:k + 256]) for k in range(0, len(have), 256)]) if have else \
-        torch.zeros(0, R.GLOSS_DIM + 1)
-    print(f"  definitions of {len(have) - distractors} of {len(words)} words and {distractors} others encoded "
-          f"({time.perf_counter() - t:.0f} s)", flush=True)
+    feats = R.word_glosses(have)
+    print(f"  definitions of {len(have)} of {len(words)} words encoded ({time.perf_counter() - t:.0f} s)", flush=True)
     row = {w: i for i, w in enumerate(have)}
     forced = [[familiar is not None and c.text[s:e].lower() not in familiar for s, e, _ in c.words] for c in caps]
-    fill = [[t in ("fill", "out") for _, _, t in c.words] for c in caps]
-    return (feats, [[row.get(c.text[s:e].lower(), -1) for s, e, _ in c.words] for c in caps], forced, fill,
-            len(have) - distractors, distractors)
-
-
-FILL_SHARE = 0.3      # a word that says no attribute is taken as unfamiliar this much less often
-
-
-def nonce(rng, taken: set) -> str:
-    """A made-up word WordNet does not have, standing for a word the reader never saw."""
-    from studio.engine.text.glosses import lemma
-    while True:
-        w = "".join(rng.choice(list("bdfgklmnprstvz")) + rng.choice(list("aeiou")) for _ in range(int(rng.integers(2, 4))))
-        w += rng.choice(["", "n", "r", "l", "sh", "ly", "ing"])
-        if w not in taken and lemma(w) is None:
-            return w
-
-
-def inline_glosses(caps, rng, p_unfamiliar: float, p_nonce: float, taken: set):
-    """Each caption with some words taken as unfamiliar: their definitions written after it (`reader.with_glosses`),
-    some of those words replaced by a made-up word first. Word spans and labels stay the caption's."""
-    from studio.engine.text.glosses import gloss
-    from studio.engine.text.reader_captions import Caption
-    out = []
-    for c in caps:
-        text, words, pos, names, defs = "", [], 0, [], []
-        for s0, e0, tag in c.words:
-            w = c.text[s0:e0].lower()
-            g = gloss(w) if len(w) > 2 else None
-            if g and rng.random() < p_unfamiliar * (FILL_SHARE if tag in ("fill", "out") else 1.0):
-                if rng.random() < p_nonce:
-                    w = nonce(rng, taken)
-                names.append(w)
-                defs.append(g)
-            else:
-                w = c.text[s0:e0]
-            text += c.text[pos:s0]
-            words.append((len(text), len(text) + len(w), tag))
-            text += w
-            pos = e0
-        text += c.text[pos:]
-        names = list(dict.fromkeys(names))
-        first = {n: d for n, d in zip(reversed(names), reversed(defs))}
-        out.append(Caption(R.with_glosses(text, names, [first[n] for n in names]), words, c.labels))
-    return out
+    return feats, [[row.get(c.text[s:e].lower(), -1) for s, e, _ in c.words] for c in caps], forced
 
 
 def cache(caps, path: Path, layers: int = 6):
@@ -163,7 +106,7 @@ def cache(caps, path: Path, layers: int = 6):
     return enc
 
 
-def batches(encoded, rows, idx, batch, rng, glosses=None, p_mask=0.0, p_unfamiliar=1.0, p_distract=0.0):
+def batches(encoded, rows, idx, batch, rng, glosses=None, p_mask=0.0, p_unfamiliar=1.0):
     """Padded batches; with `glosses` (features, per-caption word rows), the gloss features per token and,
     when training (`rng`), a word with definitions loses its own states with probability p_mask."""
     idx = np.array(idx)
@@ -181,15 +124,12 @@ def batches(encoded, rows, idx, batch, rng, glosses=None, p_mask=0.0, p_unfamili
             x[r, :len(s)], mask[r, :len(s)] = s, True
             tags[r, :len(s)] = torch.tensor(rows[i][0])
             if glosses is not None:
-                feats, word_rows, forced, fill, n_own, n_other = glosses
+                feats, word_rows, forced = glosses
                 wr = torch.tensor(word_rows[i] + [-1])           # -1 (the appended row) for tokens outside words
                 if p_unfamiliar < 1:            # the words taken as unfamiliar: the same in validation every epoch
                     pick = (rng if rng is not None else np.random.default_rng(int(i))).random(len(wr)) < p_unfamiliar
                     pick |= np.array(forced[i] + [False])
                     wr = torch.where(torch.from_numpy(pick), wr, -1)
-                if rng is not None and p_distract and n_other:
-                    swap = (rng.random(len(wr)) < p_distract) & np.array(fill[i] + [False]) & (wr.numpy() >= 0)
-                    wr[torch.from_numpy(swap)] = torch.from_numpy(n_own + rng.integers(0, n_other, int(swap.sum())))
                 tok = wr[torch.tensor(rows[i][2])]
                 have = tok >= 0
                 g[r, :len(s)][have] = feats[tok[have]]
@@ -302,9 +242,6 @@ def main() -> None:
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
                                 colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
-    if recipe.gloss_inline:
-        caps = inline_glosses(caps, np.random.default_rng(recipe.seed + 1), recipe.p_unfamiliar, recipe.p_nonce,
-                              training_vocabulary(recipe.captions, recipe.seed, caption_cfg))
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
     rows = targets(caps, encoded)
@@ -315,11 +252,9 @@ def main() -> None:
     familiar = None                    # gloss_only: the words the frozen base reader was trained on
     if recipe.gloss_only:
         familiar = set(json.loads((Path(recipe.gloss_only) / "model.json").read_text())["training_words"])
-    glosses = gloss_table(caps, familiar, DISTRACTORS if recipe.p_distract else 0, recipe.seed) \
-        if recipe.gloss and not recipe.gloss_inline else None
+    glosses = gloss_table(caps, familiar) if recipe.gloss else None
     net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers,
-                                           gloss=recipe.gloss and not recipe.gloss_inline, gloss_inline=recipe.gloss_inline,
-                                           gloss_unfamiliar=recipe.p_unfamiliar < 1))
+                                           gloss=recipe.gloss, gloss_unfamiliar=recipe.p_unfamiliar < 1))
     if recipe.tuned_layers:
         from studio.engine.text.encoder import default_encoder
         enc = default_encoder()
@@ -340,7 +275,7 @@ def main() -> None:
         net.train()
         losses = []
         for x, mask, tags, labels, g in batches(encoded, rows, train, recipe.batch, rng, glosses, recipe.p_mask,
-                                                recipe.p_unfamiliar, recipe.p_distract):
+                                                recipe.p_unfamiliar):
             loss = loss_fn(net(x, mask, g), tags, labels, recipe.tag_weight)
             opt.zero_grad()
             loss.backward()

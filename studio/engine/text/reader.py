@@ -44,7 +44,6 @@ class ReaderConfig:
     tuned_layers: int = 0       # MiniLM's last layers, fine-tuned and shipped with the reader (0: MiniLM as is)
     gloss: bool = False         # each word also gives MiniLM's sentence embedding of its WordNet definitions
     gloss_unfamiliar: bool = False   # ... only a word it was not trained on
-    gloss_inline: bool = False  # the definitions of each unfamiliar word are read as text after the prompt
     tags: list = field(default_factory=list)
     groups: dict = field(default_factory=lambda: {g: list(v) for g, v in GROUPS.items()})
 
@@ -125,13 +124,14 @@ def encode_states(texts: list[str], batch: int = 64, layers: int | None = None) 
     return out
 
 
-def word_glosses(words: list[str]) -> torch.Tensor:
+def word_glosses(words: list[str], batch: int = 128) -> torch.Tensor:
     """(n, 385): MiniLM's sentence embedding of each word's WordNet definitions and a 1, or zeros for a
     word WordNet does not have."""
     from .glosses import gloss
     texts = [gloss(w) for w in words]
     have = [t for t in texts if t]
-    emb = iter(default_encoder().encode(have))
+    enc = default_encoder()
+    emb = iter([e for k in range(0, len(have), batch) for e in enc.encode(have[k:k + batch])])
     out = torch.zeros(len(words), GLOSS_DIM + 1)
     for i, t in enumerate(texts):
         if t:
@@ -148,21 +148,6 @@ def token_glosses(owner: list[int], word_feats: torch.Tensor) -> torch.Tensor:
     if inside.any():
         out[inside] = word_feats[idx[inside]]
     return out
-
-
-GLOSS_DEFS = 3           # definitions written after the prompt per word (gloss_inline)
-
-
-def with_glosses(text: str, words: list[str], defs: list[str] | None = None) -> str:
-    """The prompt followed by "; word: its definitions" for each word that has any (`defs`, when given,
-    are the definitions to write for each word instead of its own)."""
-    from .glosses import gloss
-    out = [text]
-    for i, w in enumerate(words):
-        g = defs[i] if defs is not None else gloss(w)
-        if g:
-            out.append(f"{w}: {'; '.join(g.split('; ')[:GLOSS_DEFS])}")
-    return " ; ".join(out) if len(out) > 1 else text
 
 
 @dataclass
@@ -187,17 +172,12 @@ class PromptReader:
     def read_many(self, prompts: list[str]) -> list[Reading]:
         texts = [p.lower() for p in prompts]
         with self._lock:
-            inputs = texts
-            if self.net.cfg.gloss_inline:
-                inputs = [with_glosses(t, list(dict.fromkeys(w for w in WORD.findall(t) if self._glossed(w))))
-                          for t in texts]
-            encoded = encode_states(inputs, layers=6 - self.net.cfg.tuned_layers)
-            if self.net.cfg.gloss and not self.net.cfg.gloss_inline:   # every definition encoded (and cached) first
-                from .glosses import gloss
-                todo = list(dict.fromkeys(g for t in texts for w in WORD.findall(t) if (g := gloss(self._glossed(w)))))
-                for k in range(0, len(todo), 128):
-                    default_encoder().encode(todo[k:k + 128])
-        return [self._read(t, s, o) for t, (s, o) in zip(texts, encoded)]
+            encoded = encode_states(texts, layers=6 - self.net.cfg.tuned_layers)
+            glossed = {}                     # word -> its gloss features, every prompt's words in one pass
+            if self.net.cfg.gloss:
+                words = list(dict.fromkeys(w for t in texts for w in WORD.findall(t) if self._glossed(w)))
+                glossed = dict(zip(words, word_glosses(words)))
+        return [self._read(t, s, o, glossed) for t, (s, o) in zip(texts, encoded)]
 
     def _glossed(self, word: str) -> str:
         """The word whose definitions the reader reads ("" for none: a familiar or two-letter word, when it reads
@@ -207,11 +187,13 @@ class PromptReader:
     def read(self, prompt: str) -> Reading:
         return self.read_many([prompt])[0]
 
-    def _read(self, text: str, states: torch.Tensor, offsets: list) -> Reading:
+    def _read(self, text: str, states: torch.Tensor, offsets: list, glossed: dict) -> Reading:
         spans = [(m.start(), m.end(), m.group()) for m in WORD.finditer(text)]
         owner = token_word_index(offsets, spans)
-        gloss = token_glosses(owner, word_glosses([self._glossed(w) for _, _, w in spans]))[None] \
-            if self.net.cfg.gloss and not self.net.cfg.gloss_inline else None
+        gloss = None
+        if self.net.cfg.gloss:
+            none = torch.zeros(GLOSS_DIM + 1)
+            gloss = token_glosses(owner, torch.stack([glossed.get(w, none) for _, _, w in spans] or [none]))[None]
         out = self.net(states[None], torch.ones(1, len(states), dtype=torch.bool), gloss)
         values, conf = {}, {}
         for g, logits in out["groups"].items():
