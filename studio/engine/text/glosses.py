@@ -46,3 +46,10 @@ def gloss(word: str) -> str | None:
     """The word's definitions joined by "; ", or None when WordNet does not have it."""
     base = lemma(word.lower()) if word else None
     return _table()["glosses"][base] if base else None
+
+
+def colour_sense_rgb(word: str):
+    """The sRGB (0-1) of the word's first WordNet colour sense ("cardinal" -> red's), or None."""
+    base = lemma(word.lower()) if word else None
+    rgb = _table().get("colours", {}).get(base) if base else None
+    return tuple(rgb) if rgb else None

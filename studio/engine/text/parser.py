@@ -15,9 +15,11 @@ can say which one the clip follows.
 
 Colour names are grounded, not guessed: MiniLM's token state of a rare colour name does not carry
 its hue ("crimson" and "scarlet" read as purple or yellow), so for a word the reader never saw and
-tagged as the object's colour, the hue comes from the XKCD colour survey's and CSS's sRGB value of
-that name (`color_names.py`, data shipped in matplotlib). The reader decides which words name the
-object's colour (and which the background's); the survey decides which hue a name is.
+tagged as the object's colour, the colour comes from the sRGB value of that name in the XKCD colour
+survey or CSS (data shipped in matplotlib) or of its WordNet colour sense, and that value's palette
+colour from how the survey's people named such colours (`color_names.py`). The reader decides which
+words name the object's colour (and which the background's); colour data decides which colour a name is.
+This grounding is a hand-written rule over data, not something the reader learned.
 """
 from __future__ import annotations
 
