@@ -168,7 +168,8 @@ def music_figures() -> str:
 
 TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
           "shapes-motion-figures": shapes_motion_figures, "reader-runs-session6": reader_runs_figures,
-          "reader-runs-session7": lambda: reader_runs_figures("docs/reader_runs_session7.json")}
+          "reader-runs-session7": lambda: reader_runs_figures("docs/reader_runs_session7.json"),
+          "reader-runs-session8": lambda: reader_runs_figures("docs/reader_runs_session8.json")}
 
 
 def regenerate(text: str) -> str:

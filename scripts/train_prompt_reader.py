@@ -57,6 +57,11 @@ class Recipe:
                                  # empty: all); the others keep their gloss weights at zero and read as the base
     gloss_heads_only: bool = False  # with gloss_only: the definitions reach only the value and tag heads, not the
                                  # context layer, so where the reader looks stays the base reader's
+    colour: bool = False         # with gloss: a word's features also say which palette colour its colour data names
+    gloss_attention: str = ""    # with gloss: the groups (comma list) that pick the words whose definitions they
+                                 # read by their own attention over the definitions (ReaderConfig.gloss_attention)
+    gloss_senses: int = 0        # with gloss_attention: it picks one of each word's first definitions, each embedded
+                                 # alone (ReaderConfig.gloss_senses)
 
 
 def targets(caps, encoded):
@@ -72,14 +77,14 @@ def targets(caps, encoded):
     return rows
 
 
-def gloss_table(caps, familiar: set | None = None):
-    """The gloss features (n, 385) of every distinct caption word WordNet has; for each caption the row of
-    each of its words (-1: none), and whether each word is outside `familiar` (always given its definitions)."""
-    from studio.engine.text.glosses import gloss
+def gloss_table(caps, familiar: set | None = None, colour: bool = False, senses: int = 0):
+    """The gloss features (n, 385 or 395) of every distinct caption word WordNet has (or, with `colour`, that
+    names a colour); for each caption the row of each of its words (-1: none), and whether each word is outside
+    `familiar` (always given its definitions)."""
     words = sorted({c.text[s:e].lower() for c in caps for s, e, _ in c.words})
-    have = [w for w in words if gloss(w)]
+    have = [w for w in words if R.has_gloss(w, colour)]
     t = time.perf_counter()
-    feats = R.word_glosses(have)
+    feats = R.word_glosses(have, colour=colour, senses=senses)
     print(f"  definitions of {len(have)} of {len(words)} words encoded ({time.perf_counter() - t:.0f} s)", flush=True)
     row = {w: i for i, w in enumerate(have)}
     forced = [[familiar is not None and c.text[s:e].lower() not in familiar for s, e, _ in c.words] for c in caps]
@@ -118,7 +123,7 @@ def batches(encoded, rows, idx, batch, rng, glosses=None, p_mask=0.0, p_unfamili
         x = torch.zeros(len(b), n, 384)
         mask = torch.zeros(len(b), n, dtype=torch.bool)
         tags = torch.full((len(b), n), -100, dtype=torch.long)
-        g = torch.zeros(len(b), n, R.GLOSS_DIM + 1) if glosses is not None else None
+        g = torch.zeros(len(b), n, glosses[0].shape[1]) if glosses is not None else None
         for r, i in enumerate(b):
             s = encoded[i][0]
             x[r, :len(s)], mask[r, :len(s)] = s, True
@@ -169,7 +174,8 @@ def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: 
         widened = n in base and base[n].shape != p.shape
         if widened and groups and n.startswith("out.") and names[int(n.split(".")[1])] not in groups:
             widened = False                       # this group's head reads no definitions
-        p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened)
+        own_attention = n.startswith(("gloss_key.", "gloss_query", "gloss_null"))
+        p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened or own_attention)
         if widened:                               # only the gloss columns learn
             p.register_hook(lambda g, k=d_in: torch.cat([torch.zeros_like(g[:, :k]), g[:, k:]], 1))
 
@@ -252,9 +258,11 @@ def main() -> None:
     familiar = None                    # gloss_only: the words the frozen base reader was trained on
     if recipe.gloss_only:
         familiar = set(json.loads((Path(recipe.gloss_only) / "model.json").read_text())["training_words"])
-    glosses = gloss_table(caps, familiar) if recipe.gloss else None
-    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers,
-                                           gloss=recipe.gloss, gloss_unfamiliar=recipe.p_unfamiliar < 1))
+    glosses = gloss_table(caps, familiar, recipe.colour, recipe.gloss_senses) if recipe.gloss else None
+    net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers, gloss=recipe.gloss,
+                                           gloss_unfamiliar=recipe.p_unfamiliar < 1, colour=recipe.colour,
+                                           gloss_attention=[g for g in recipe.gloss_attention.split(",") if g],
+                                           gloss_senses=recipe.gloss_senses))
     if recipe.tuned_layers:
         from studio.engine.text.encoder import default_encoder
         enc = default_encoder()

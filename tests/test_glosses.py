@@ -47,6 +47,29 @@ def test_a_reader_with_glosses_reads_them():
     assert torch.allclose(a, net(states, mask)["groups"]["color"])     # no glosses given: as if none known
 
 
+def test_colour_features_say_the_palette_colour_a_word_names():
+    feats = R.word_glosses(["gamboge", "xyzzyq", "dawdle"], colour=True)
+    assert feats.shape == (3, R.GLOSS_DIM + 1 + R.COLOUR_DIM)
+    colours = feats[:, R.GLOSS_DIM + 1:-1]
+    assert colours[0].argmax() == list(R.GROUPS["color"]).index("yellow") and feats[0, -1] == 1
+    assert not feats[1].any()                       # no definitions, no colour
+    assert feats[2, R.GLOSS_DIM] == 1 and not colours[2].any() and feats[2, -1] == 0
+
+
+def test_with_its_own_attention_a_group_reads_the_definitions_it_picks_or_none():
+    torch.manual_seed(0)
+    cfg = R.ReaderConfig(tags=["fill", "color:red"], gloss=True, colour=True,
+                           gloss_attention=["color", "shape"])
+    net = R.PromptReaderNet(cfg).eval()
+    states, mask = torch.randn(1, 4, 384), torch.ones(1, 4, dtype=torch.bool)
+    g = torch.zeros(1, 4, R.gloss_width(cfg))
+    assert not net._gloss_pool(g, mask).any()       # no word has definitions: the null choice, nothing read
+    g[0, 1, :R.GLOSS_DIM], g[0, 1, R.GLOSS_DIM] = torch.nn.functional.normalize(torch.randn(R.GLOSS_DIM), dim=0), 1
+    pooled = net._gloss_pool(g, mask)
+    assert pooled.shape == (1, len(cfg.groups), R.gloss_width(cfg) - 1) and pooled.any()
+    assert torch.allclose(net(states, mask)["groups"]["color"], net(states, mask, torch.zeros_like(g))["groups"]["color"])
+
+
 def test_a_gloss_pathway_trained_on_a_frozen_reader_starts_as_that_reader(tmp_path):
     import sys
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "scripts"))
@@ -78,7 +101,8 @@ def test_the_shipped_reader_reads_words_it_never_saw_from_their_definitions():
     parser = PromptParser()
     assert parser.reader.net.cfg.gloss and parser.reader.net.cfg.gloss_unfamiliar
     for prompt, word, values in [("a yellow globule soaring", "globule", {"color": "yellow", "shape": "circle", "motion": "up"}),
-                                 ("a pink pellet zooming rightward", "pellet", {"color": "pink", "shape": "circle", "motion": "right"})]:
+                                 ("a pink spheroid careering rightward", "spheroid",
+                                  {"color": "pink", "shape": "circle", "motion": "right"})]:
         r = parser.parse(prompt)
         assert {g: v for g, v in r.values.items() if v} == values
         w = next(x for x in r.words if x.word == word)

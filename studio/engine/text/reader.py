@@ -30,6 +30,7 @@ FOLDER = Path(__file__).resolve().parents[3] / "models" / "prompt-reader"
 WORD = re.compile(r"[a-z]+")
 OPEN = "open"
 GLOSS_DIM = 384
+COLOUR_DIM = 10            # with `cfg.colour`: the palette colour a word's colour data names (one-hot) and a 1
 
 
 @dataclass
@@ -44,6 +45,13 @@ class ReaderConfig:
     tuned_layers: int = 0       # MiniLM's last layers, fine-tuned and shipped with the reader (0: MiniLM as is)
     gloss: bool = False         # each word also gives MiniLM's sentence embedding of its WordNet definitions
     gloss_unfamiliar: bool = False   # ... only a word it was not trained on
+    colour: bool = False        # ... and, beside its definitions, the palette colour its colour data names
+                                # (`color_names.palette_color`: the XKCD survey, CSS, WordNet's colour senses)
+    gloss_attention: list = field(default_factory=list)   # the groups that pick the words whose definitions they
+                                # read with their own attention over the definitions (or none), not with the
+                                # attention over the token states
+    gloss_senses: int = 0       # > 0: that own attention picks one of each word's definitions (up to this many,
+                                # each embedded alone), not all of them embedded together
     tags: list = field(default_factory=list)
     groups: dict = field(default_factory=lambda: {g: list(v) for g, v in GROUPS.items()})
 
@@ -59,15 +67,20 @@ class PromptReaderNet(nn.Module):
         self.tag = nn.Linear(cfg.d, len(cfg.tags))
         self.query = nn.Parameter(torch.randn(len(cfg.groups), cfg.d) * 0.02)
         self.key = nn.Linear(cfg.d, cfg.d)
-        d_raw = cfg.d_in + (GLOSS_DIM if cfg.gloss else 0)
+        d_raw = cfg.d_in + (gloss_width(cfg) - 1 if cfg.gloss else 0)
         d_val = d_raw if cfg.linear_values else cfg.d
         self.out = nn.ModuleList(nn.Linear(d_val, len(v) + 1) for v in cfg.groups.values())   # values + open
         self.tag_raw = nn.Linear(d_raw, len(cfg.tags)) if cfg.linear_values else None
-        self.gloss_in = nn.Linear(GLOSS_DIM + 1, cfg.d) if cfg.gloss else None
+        self.gloss_in = nn.Linear(gloss_width(cfg), cfg.d) if cfg.gloss else None
+        if cfg.gloss and cfg.gloss_attention:
+            self.gloss_key = nn.Linear(gloss_width(cfg), cfg.d)
+            self.gloss_query = nn.Parameter(torch.randn(len(cfg.groups), cfg.d) * 0.02)
+            self.gloss_null = nn.Parameter(torch.zeros(len(cfg.groups)))     # the logit of reading no definitions
 
     def forward(self, states: torch.Tensor, mask: torch.Tensor, gloss: torch.Tensor | None = None) -> dict:
-        """states (B, T, 384) MiniLM token states, mask (B, T) bool; with `cfg.gloss`, gloss (B, T, 385): the
-        embedding of the definitions of each token's word and a 1 (zeros for a token without). Returns tag
+        """states (B, T, 384) MiniLM token states, mask (B, T) bool; with `cfg.gloss`, gloss (B, T, 385, or 395
+        with `cfg.colour`): the embedding of the definitions of each token's word, a 1, and the colour one-hot
+        and a 1 (zeros for a token without). Returns tag
         logits (B, T, n_tags), per group logits (B, n_values + 1) and attention (B, T). With tuned layers,
         `states` are MiniLM's states before them."""
         for layer in self.top:
@@ -78,17 +91,39 @@ class PromptReaderNet(nn.Module):
         x = self.inp(states)
         if self.gloss_in is not None:
             if gloss is None:
-                gloss = states.new_zeros(*states.shape[:2], GLOSS_DIM + 1)
-            gloss = torch.cat([gloss[..., :GLOSS_DIM] * math.sqrt(GLOSS_DIM), gloss[..., GLOSS_DIM:]], -1)
-            x = x + self.gloss_in(gloss)                  # unit embeddings scaled to the states' layer-norm size
-            raw = torch.cat([raw, gloss[..., :GLOSS_DIM]], -1)
+                gloss = states.new_zeros(*states.shape[:2], feature_width(self.cfg))
+            gw, n_senses = gloss_width(self.cfg), self.cfg.gloss_senses
+            senses = _scaled(gloss[..., gw:].unflatten(-1, (n_senses, gw))) if n_senses else None
+            gloss = _scaled(gloss[..., :gw])
+            x = x + self.gloss_in(gloss)
+            raw = torch.cat([raw, gloss[..., :GLOSS_DIM], gloss[..., GLOSS_DIM + 1:]], -1)
         h = self.ctx(x, src_key_padding_mask=~mask)
         att = torch.einsum("btd,gd->bgt", self.key(h), self.query) / math.sqrt(self.cfg.d)
         att = torch.softmax(att.masked_fill(~mask[:, None], float("-inf")), -1)
         pooled = torch.einsum("bgt,btd->bgd", att, raw if self.cfg.linear_values else h)
+        if self.gloss_in is not None and self.cfg.gloss_attention:
+            own = torch.tensor([g in self.cfg.gloss_attention for g in self.cfg.groups])[None, :, None]
+            d_in = self.cfg.d_in
+            if senses is None:
+                picked = self._gloss_pool(gloss, mask)
+            else:                                         # every (word, definition) is a choice of its own
+                picked = self._gloss_pool(senses.flatten(1, 2), mask[:, :, None].expand(-1, -1, n_senses).flatten(1))
+            pooled = torch.cat([pooled[..., :d_in], torch.where(own, picked, pooled[..., d_in:])], -1)
         tags = self.tag(h) + (self.tag_raw(raw) if self.tag_raw is not None else 0)
         return {"tags": tags, "att": att,
                 "groups": {g: head(pooled[:, i]) for i, (g, head) in enumerate(zip(self.cfg.groups, self.out))}}
+
+
+    def _gloss_pool(self, gloss: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """(B, G, width - 1): per group, the definitions (and colour) of the words its own attention picks over
+        the tokens that have any, beside a null choice that reads nothing."""
+        has = mask & (gloss[..., GLOSS_DIM] > 0) | mask & (gloss[..., -1] > 0)
+        logits = torch.einsum("btd,gd->bgt", self.gloss_key(gloss), self.gloss_query) / math.sqrt(self.cfg.d)
+        logits = logits.masked_fill(~has[:, None], float("-inf"))
+        null = self.gloss_null[None, :, None].expand(logits.shape[0], -1, 1)
+        att = torch.softmax(torch.cat([logits, null], -1), -1)[..., :-1]
+        feats = torch.cat([gloss[..., :GLOSS_DIM], gloss[..., GLOSS_DIM + 1:]], -1)
+        return torch.einsum("bgt,btd->bgd", att, feats)
 
 
 def token_word_index(offsets: list, words: list) -> list[int]:
@@ -124,25 +159,59 @@ def encode_states(texts: list[str], batch: int = 64, layers: int | None = None) 
     return out
 
 
-def word_glosses(words: list[str], batch: int = 128) -> torch.Tensor:
+def gloss_width(cfg: ReaderConfig) -> int:
+    return GLOSS_DIM + 1 + (COLOUR_DIM if cfg.colour else 0)
+
+
+def feature_width(cfg: ReaderConfig) -> int:
+    """A word's gloss features: its definitions together, then (with `gloss_senses`) each one alone."""
+    return gloss_width(cfg) * (1 + cfg.gloss_senses)
+
+
+def _scaled(g: torch.Tensor) -> torch.Tensor:
+    """Unit definition embeddings scaled to the token states' layer-norm size."""
+    return torch.cat([g[..., :GLOSS_DIM] * math.sqrt(GLOSS_DIM), g[..., GLOSS_DIM:]], -1)
+
+
+def has_gloss(word: str, colour: bool = False) -> bool:
+    """Whether a word gives any gloss features: WordNet defines it, or (with `colour`) it names a colour."""
+    from .color_names import palette_color
+    from .glosses import gloss
+    return bool(gloss(word)) or (colour and palette_color(word) is not None)
+
+
+def word_glosses(words: list[str], batch: int = 128, colour: bool = False, senses: int = 0) -> torch.Tensor:
     """(n, 385): MiniLM's sentence embedding of each word's WordNet definitions and a 1, or zeros for a
-    word WordNet does not have."""
+    word WordNet does not have; with `colour` (n, 395), then the one-hot of the palette colour the word
+    names and a 1 (zeros for a word that names none). With `senses`, that many more such blocks follow:
+    each of its first definitions embedded alone (a word with a colour and no definitions: the colour in
+    the first)."""
+    from .color_names import palette_color
     from .glosses import gloss
     texts = [gloss(w) for w in words]
-    have = [t for t in texts if t]
+    parts = [(t.split("; ")[:senses] if t and senses else []) for t in texts]
+    todo = [t for t in texts if t] + [d for p in parts for d in p]
     enc = default_encoder()
-    emb = iter([e for k in range(0, len(have), batch) for e in enc.encode(have[k:k + batch])])
-    out = torch.zeros(len(words), GLOSS_DIM + 1)
-    for i, t in enumerate(texts):
+    emb = iter([torch.from_numpy(e) for k in range(0, len(todo), batch) for e in enc.encode(todo[k:k + batch])])
+    width = GLOSS_DIM + 1 + (COLOUR_DIM if colour else 0)
+    out = torch.zeros(len(words), 1 + senses, width)
+    values = list(GROUPS["color"])
+    for i, (w, t) in enumerate(zip(words, texts)):
         if t:
-            out[i, :GLOSS_DIM] = torch.from_numpy(next(emb))
-            out[i, GLOSS_DIM] = 1.0
-    return out
+            out[i, 0, :GLOSS_DIM], out[i, 0, GLOSS_DIM] = next(emb), 1.0
+        hue = palette_color(w) if colour else None
+        if hue is not None:
+            out[i, :1 + max(1, len(parts[i])), GLOSS_DIM + 1 + values.index(hue)] = 1.0
+            out[i, :1 + max(1, len(parts[i])), -1] = 1.0
+    for i, p in enumerate(parts):
+        for k in range(len(p)):
+            out[i, 1 + k, :GLOSS_DIM], out[i, 1 + k, GLOSS_DIM] = next(emb), 1.0
+    return out.flatten(1)
 
 
 def token_glosses(owner: list[int], word_feats: torch.Tensor) -> torch.Tensor:
-    """(T, 385): each wordpiece gets its word's gloss features (zeros outside words)."""
-    out = torch.zeros(len(owner), GLOSS_DIM + 1)
+    """(T, width): each wordpiece gets its word's gloss features (zeros outside words)."""
+    out = torch.zeros(len(owner), word_feats.shape[-1])
     idx = torch.tensor(owner)
     inside = idx >= 0
     if inside.any():
@@ -176,7 +245,8 @@ class PromptReader:
             glossed = {}                     # word -> its gloss features, every prompt's words in one pass
             if self.net.cfg.gloss:
                 words = list(dict.fromkeys(w for t in texts for w in WORD.findall(t) if self._glossed(w)))
-                glossed = dict(zip(words, word_glosses(words)))
+                glossed = dict(zip(words, word_glosses(words, colour=self.net.cfg.colour,
+                                                       senses=self.net.cfg.gloss_senses)))
         return [self._read(t, s, o, glossed) for t, (s, o) in zip(texts, encoded)]
 
     def _glossed(self, word: str) -> str:
@@ -192,7 +262,7 @@ class PromptReader:
         owner = token_word_index(offsets, spans)
         gloss = None
         if self.net.cfg.gloss:
-            none = torch.zeros(GLOSS_DIM + 1)
+            none = torch.zeros(feature_width(self.net.cfg))
             gloss = token_glosses(owner, torch.stack([glossed.get(w, none) for _, _, w in spans] or [none]))[None]
         out = self.net(states[None], torch.ones(1, len(states), dtype=torch.bool), gloss)
         values, conf = {}, {}
