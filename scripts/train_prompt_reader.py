@@ -58,6 +58,7 @@ class Recipe:
     gloss_heads_only: bool = False  # with gloss_only: the definitions reach only the value and tag heads, not the
                                  # context layer, so where the reader looks stays the base reader's
     colour: bool = False         # with gloss: a word's features also say which palette colour its colour data names
+    colour_agree: bool = False   # captions leave out colour names whose colour data disagrees with their value
     gloss_attention: str = ""    # with gloss: the groups (comma list) that pick the words whose definitions they
                                  # read by their own attention over the definitions (ReaderConfig.gloss_attention)
     gloss_senses: int = 0        # with gloss_attention: it picks one of each word's first definitions, each embedded
@@ -246,7 +247,8 @@ def main() -> None:
     torch.manual_seed(recipe.seed)
     t0 = time.perf_counter()
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
-                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter)
+                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter,
+                                colour_agree=recipe.colour_agree)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0

@@ -140,3 +140,25 @@ def test_function_words_never_name_an_attribute():
         assert parsed.values["motion"] is None, prompt
         assert not [w.word for w in parsed.words if w.status == "matched"], prompt
     assert p.parse("a star going around").values["motion"] == "orbiting"      # vocabulary words keep their meaning
+
+
+def test_a_never_seen_word_the_clip_does_not_follow_is_not_called_understood():
+    from studio.engine.text.parser import PromptParser
+    from studio.engine.text.reader import Reading
+
+    class Reader:
+        known_words = frozenset({"a", "red", "ball", "moving", "left"})
+
+        def read_many(self, prompts):
+            values = {"color": "red", "shape": "circle", "size": None, "motion": "left", "speed": None,
+                      "background": None}
+            words = [("a", "fill", 1.0, 0.0), ("red", "color:red", 0.9, 1.0), ("glimmering", "color:blue", 0.6, 0.1),
+                     ("ball", "shape:circle", 0.9, 1.0), ("twirling", "motion:orbiting", 0.7, 0.2),
+                     ("moving", "motion:left", 0.9, 1.0), ("left", "motion:left", 0.9, 1.0)]
+            return [Reading(dict(values), list(words), {}) for _ in prompts]
+
+    r = PromptParser(reader=Reader()).parse("a red glimmering ball twirling moving left")
+    status = {w.word: (w.status, w.value) for w in r.words}
+    assert r.values["color"] == "red"
+    assert status["glimmering"] == ("unknown", "")           # read as blue, but the clip is red
+    assert status["twirling"] == ("matched", "orbiting")     # a second motion keeps its value: the panel names both

@@ -82,7 +82,9 @@ def palette_color(word: str) -> str | None:
 
 
 def colour_rgb(word: str):
-    """A colour word's sRGB: the survey's (or CSS's) for the name or its stem, else WordNet's colour sense's."""
+    """A colour word's sRGB: the survey's (or CSS's) for the name, else its WordNet colour sense's; else the same
+    for its stems, longest first ("pearly": "pearl"'s colour sense, not the survey's "pear")."""
+    from .glosses import colour_sense_rgb
     names = _names()
     candidates = [word]
     if word.endswith("y") and len(word) > 4:
@@ -90,10 +92,10 @@ def colour_rgb(word: str):
     if word.endswith("ish"):
         candidates.append(word[:-3])
     for w in candidates:
-        if w in names:
-            return names[w]
-    from .glosses import colour_sense_rgb
-    return colour_sense_rgb(word)
+        rgb = names.get(w) or colour_sense_rgb(w)
+        if rgb is not None:
+            return rgb
+    return None
 
 
 _HUES = {k: colorsys.rgb_to_hsv(*(np.array(v) / 255))[0] for k, v in COLORS.items() if k != "white"}

@@ -11,7 +11,9 @@ and tags every word. The per-word statuses come from those tags:
             nothing ("giraffe"); the prompt keeps it, the model ignores it
 
 A prompt that asks for two motions gets one (the first); its words carry both values, so a caller
-can say which one the clip follows.
+can say which one the clip follows. Any other word it never saw whose reading the clip does not follow
+("diamond" read as red in a prompt whose colour is another word's) counts as unknown, so that what the
+editor says was understood is what the clip shows.
 
 Colour names are grounded, not guessed: MiniLM's token state of a rare colour name does not carry
 its hue ("crimson" and "scarlet" read as purple or yellow), so for a word the reader never saw and
@@ -125,6 +127,9 @@ class PromptParser:
             if backdrop_colour:             # ... and the only colour word named it: the object's colour stays open
                 values["color"] = None
             self._ground_unused(words, unused, values)
+        for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
+            if w.status == "matched" and w.group != "motion" and values.get(w.group) != w.value:
+                words[i] = WordInfo(w.word, "unknown", similarity=w.similarity)
         return ParsedPrompt(values, words)
 
     @staticmethod
