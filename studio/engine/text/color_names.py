@@ -11,7 +11,9 @@ is purple, though its hue is nearer the palette's pink.
 from __future__ import annotations
 
 import colorsys
+import json
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -23,13 +25,17 @@ CYAN_TERMS = ("teal", "turquoise", "aqua")           # the survey's words for th
                                                      # 6 that say "cyan")
 
 
+TABLE = Path(__file__).with_name("colour_table.json")     # matplotlib's XKCD and CSS data (scripts/build_glosses.py)
+
+
 @lru_cache(maxsize=1)
+def _table() -> dict:
+    return json.loads(TABLE.read_text(encoding="utf-8"))
+
+
 def _names() -> dict:
     """Single-word colour names -> sRGB in [0, 1]; an XKCD name wins over the CSS one."""
-    from matplotlib import colors as mc
-    tables = [{k: v for k, v in mc.CSS4_COLORS.items()},
-              {k[len("xkcd:"):]: v for k, v in mc.XKCD_COLORS.items()}]
-    return {k: mc.to_rgb(v) for t in tables for k, v in t.items() if " " not in k and "/" not in k}
+    return _table()["names"]
 
 
 def _lab(rgb) -> np.ndarray:
@@ -41,14 +47,13 @@ def _lab(rgb) -> np.ndarray:
 def _named_samples() -> tuple:
     """The survey's colours whose name ends in a basic colour term ("dark purple", "pinkish red", "light teal"
     for cyan), and the palette's own colours: CIELAB values, that term, and how many colours carry each term."""
-    from matplotlib import colors as mc
     rgbs = [np.array(v) / 255 for v in COLORS.values()]
     terms = list(COLORS)
-    for name, hexa in mc.XKCD_COLORS.items():
-        head = name[len("xkcd:"):].replace("-", " ").split()[-1]
+    for name, rgb in _table()["survey"]:
+        head = name.replace("-", " ").split()[-1]
         head = "cyan" if head in CYAN_TERMS else head
         if head in COLORS or head in OTHER_TERMS:
-            rgbs.append(mc.to_rgb(hexa))
+            rgbs.append(rgb)
             terms.append(head)
     count = {t: terms.count(t) for t in set(terms)}
     return _lab(rgbs), terms, count
