@@ -5,6 +5,11 @@ or "open" (left to the seed); for every token it predicts a tag: "fill" (a word 
 attribute), "out" (a word outside the shapes world) or "group:value" (what that word says; a colour
 word of the background is tagged with the background). The editor colours words from these tags.
 
+A word it was not trained on also brings gloss features (`word_glosses`): MiniLM's embedding of its
+WordNet definitions, together and (`gloss_senses`) one by one, and (`colour`) the palette colour its
+colour data names. The groups in `gloss_attention` pick one (word, definition) with an attention of
+their own, or none; the other groups read the features where their token attention looks.
+
 Trained by `scripts/train_prompt_reader.py` on `reader_captions.py`; weights are safetensors and the
 card JSON (config, tags, recipe, figures): data only, no pickle.
 """
