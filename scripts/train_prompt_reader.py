@@ -63,6 +63,7 @@ class Recipe:
                                  # read by their own attention over the definitions (ReaderConfig.gloss_attention)
     gloss_senses: int = 0        # with gloss_attention: it picks one of each word's first definitions, each embedded
                                  # alone (ReaderConfig.gloss_senses)
+    gloss_context: bool = False  # with gloss_attention: it also reads the word's context state (ReaderConfig)
 
 
 def targets(caps, encoded):
@@ -175,7 +176,7 @@ def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: 
         widened = n in base and base[n].shape != p.shape
         if widened and groups and n.startswith("out.") and names[int(n.split(".")[1])] not in groups:
             widened = False                       # this group's head reads no definitions
-        own_attention = n.startswith(("gloss_key.", "gloss_query", "gloss_null"))
+        own_attention = n.startswith(("gloss_key.", "gloss_query", "gloss_null", "gloss_ctx."))
         p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened or own_attention)
         if widened:                               # only the gloss columns learn
             p.register_hook(lambda g, k=d_in: torch.cat([torch.zeros_like(g[:, :k]), g[:, k:]], 1))
@@ -264,7 +265,7 @@ def main() -> None:
     net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers, gloss=recipe.gloss,
                                            gloss_unfamiliar=recipe.p_unfamiliar < 1, colour=recipe.colour,
                                            gloss_attention=[g for g in recipe.gloss_attention.split(",") if g],
-                                           gloss_senses=recipe.gloss_senses))
+                                           gloss_senses=recipe.gloss_senses, gloss_context=recipe.gloss_context))
     if recipe.tuned_layers:
         from studio.engine.text.encoder import default_encoder
         enc = default_encoder()
