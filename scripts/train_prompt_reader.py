@@ -58,12 +58,10 @@ class Recipe:
     gloss_heads_only: bool = False  # with gloss_only: the definitions reach only the value and tag heads, not the
                                  # context layer, so where the reader looks stays the base reader's
     colour: bool = False         # with gloss: a word's features also say which palette colour its colour data names
-    colour_agree: bool = False   # captions leave out colour names whose colour data disagrees with their value
     gloss_attention: str = ""    # with gloss: the groups (comma list) that pick the words whose definitions they
                                  # read by their own attention over the definitions (ReaderConfig.gloss_attention)
     gloss_senses: int = 0        # with gloss_attention: it picks one of each word's first definitions, each embedded
                                  # alone (ReaderConfig.gloss_senses)
-    gloss_context: bool = False  # with gloss_attention: it also reads the word's context state (ReaderConfig)
 
 
 def targets(caps, encoded):
@@ -176,7 +174,7 @@ def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: 
         widened = n in base and base[n].shape != p.shape
         if widened and groups and n.startswith("out.") and names[int(n.split(".")[1])] not in groups:
             widened = False                       # this group's head reads no definitions
-        own_attention = n.startswith(("gloss_key.", "gloss_query", "gloss_null", "gloss_ctx."))
+        own_attention = n.startswith(("gloss_key.", "gloss_query", "gloss_null"))
         p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened or own_attention)
         if widened:                               # only the gloss columns learn
             p.register_hook(lambda g, k=d_in: torch.cat([torch.zeros_like(g[:, :k]), g[:, k:]], 1))
@@ -248,8 +246,7 @@ def main() -> None:
     torch.manual_seed(recipe.seed)
     t0 = time.perf_counter()
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
-                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter,
-                                colour_agree=recipe.colour_agree)
+                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
@@ -265,7 +262,7 @@ def main() -> None:
     net = R.PromptReaderNet(R.ReaderConfig(tags=list(TAGS), tuned_layers=recipe.tuned_layers, gloss=recipe.gloss,
                                            gloss_unfamiliar=recipe.p_unfamiliar < 1, colour=recipe.colour,
                                            gloss_attention=[g for g in recipe.gloss_attention.split(",") if g],
-                                           gloss_senses=recipe.gloss_senses, gloss_context=recipe.gloss_context))
+                                           gloss_senses=recipe.gloss_senses))
     if recipe.tuned_layers:
         from studio.engine.text.encoder import default_encoder
         enc = default_encoder()

@@ -70,25 +70,6 @@ def test_with_its_own_attention_a_group_reads_the_definitions_it_picks_or_none()
     assert torch.allclose(net(states, mask)["groups"]["color"], net(states, mask, torch.zeros_like(g))["groups"]["color"])
 
 
-def test_a_group_can_pick_a_definition_by_where_its_word_stands():
-    torch.manual_seed(0)
-    cfg = R.ReaderConfig(tags=["fill", "color:red"], gloss=True, colour=True, gloss_attention=["color"],
-                         gloss_senses=2, gloss_context=True)
-    net = R.PromptReaderNet(cfg).eval()
-    g = torch.zeros(1, 3, R.feature_width(cfg))
-    width = R.gloss_width(cfg)
-    for t in (0, 2):                                 # two words, each with one definition
-        g[0, t, width:width + R.GLOSS_DIM] = torch.nn.functional.normalize(torch.randn(R.GLOSS_DIM), dim=0)
-        g[0, t, width + R.GLOSS_DIM] = 1
-    mask = torch.ones(1, 3, dtype=torch.bool)
-    senses = g[..., width:].unflatten(-1, (2, width)).flatten(1, 2)
-    per_sense = mask[:, :, None].expand(-1, -1, 2).flatten(1)
-    here, there = (net.gloss_ctx(torch.randn(1, 3, cfg.d))[:, :, None].expand(-1, -1, 2, -1).flatten(1, 2)
-                   for _ in range(2))
-    a, b = net._gloss_pool(senses, per_sense, here), net._gloss_pool(senses, per_sense, there)
-    assert not torch.allclose(a, b)                  # the same definitions in other sentences: other picks
-
-
 def test_a_gloss_pathway_trained_on_a_frozen_reader_starts_as_that_reader(tmp_path):
     import sys
     sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "scripts"))

@@ -57,8 +57,6 @@ class ReaderConfig:
                                 # attention over the token states
     gloss_senses: int = 0       # > 0: that own attention picks one of each word's definitions (up to this many,
                                 # each embedded alone), not all of them embedded together
-    gloss_context: bool = False  # that own attention also looks at the word's place in the sentence (the token's
-                                # context state), not only at its definitions
     tags: list = field(default_factory=list)
     groups: dict = field(default_factory=lambda: {g: list(v) for g, v in GROUPS.items()})
 
@@ -83,7 +81,6 @@ class PromptReaderNet(nn.Module):
             self.gloss_key = nn.Linear(gloss_width(cfg), cfg.d)
             self.gloss_query = nn.Parameter(torch.randn(len(cfg.groups), cfg.d) * 0.02)
             self.gloss_null = nn.Parameter(torch.zeros(len(cfg.groups)))     # the logit of reading no definitions
-            self.gloss_ctx = nn.Linear(cfg.d, cfg.d) if cfg.gloss_context else None
 
     def forward(self, states: torch.Tensor, mask: torch.Tensor, gloss: torch.Tensor | None = None) -> dict:
         """states (B, T, 384) MiniLM token states, mask (B, T) bool; with `cfg.gloss`, gloss (B, T, 385, or 395
@@ -112,24 +109,21 @@ class PromptReaderNet(nn.Module):
         if self.gloss_in is not None and self.cfg.gloss_attention:
             own = torch.tensor([g in self.cfg.gloss_attention for g in self.cfg.groups])[None, :, None]
             d_in = self.cfg.d_in
-            ctx = self.gloss_ctx(h) if self.gloss_ctx is not None else None
             if senses is None:
-                picked = self._gloss_pool(gloss, mask, ctx)
+                picked = self._gloss_pool(gloss, mask)
             else:                                         # every (word, definition) is a choice of its own
-                per_sense = (lambda t: t[:, :, None].expand(-1, -1, n_senses, *t.shape[2:]).flatten(1, 2))
-                picked = self._gloss_pool(senses.flatten(1, 2), per_sense(mask), None if ctx is None else per_sense(ctx))
+                picked = self._gloss_pool(senses.flatten(1, 2), mask[:, :, None].expand(-1, -1, n_senses).flatten(1))
             pooled = torch.cat([pooled[..., :d_in], torch.where(own, picked, pooled[..., d_in:])], -1)
         tags = self.tag(h) + (self.tag_raw(raw) if self.tag_raw is not None else 0)
         return {"tags": tags, "att": att,
                 "groups": {g: head(pooled[:, i]) for i, (g, head) in enumerate(zip(self.cfg.groups, self.out))}}
 
 
-    def _gloss_pool(self, gloss: torch.Tensor, mask: torch.Tensor, ctx: torch.Tensor | None = None) -> torch.Tensor:
+    def _gloss_pool(self, gloss: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """(B, G, width - 1): per group, the definitions (and colour) of the words its own attention picks over
         the tokens that have any, beside a null choice that reads nothing."""
         has = mask & (gloss[..., GLOSS_DIM] > 0) | mask & (gloss[..., -1] > 0)
-        key = self.gloss_key(gloss) + (ctx if ctx is not None else 0)
-        logits = torch.einsum("btd,gd->bgt", key, self.gloss_query) / math.sqrt(self.cfg.d)
+        logits = torch.einsum("btd,gd->bgt", self.gloss_key(gloss), self.gloss_query) / math.sqrt(self.cfg.d)
         logits = logits.masked_fill(~has[:, None], float("-inf"))
         null = self.gloss_null[None, :, None].expand(logits.shape[0], -1, 1)
         att = torch.softmax(torch.cat([logits, null], -1), -1)[..., :-1]

@@ -77,8 +77,6 @@ class CaptionConfig:
     p_colour_after: float = 0.15       # the colour said after the noun ("a star painted red")
     colour_after_ways: int = 4         # how many of COLOUR_AFTER's ways to say it
     survey_filter: bool = False        # drop survey names too close to a held-out word ("vermillion")
-    colour_agree: bool = False         # drop colour names whose colour data names another palette colour than
-                                       # the one they are listed under (`color_names.palette_color`)
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -94,28 +92,17 @@ def _values(rng, cfg: CaptionConfig) -> dict:
     return out
 
 
-def _word(rng, group: str, value: str, hand: list, cfg: CaptionConfig, keep=None) -> str:
-    """A phrase for a value: from the WordNet/survey lexicon (share `cfg.p_lexicon`) or the hand list;
-    with `keep`, only the phrases it keeps."""
+def _word(rng, group: str, value: str, hand: list, cfg: CaptionConfig) -> str:
+    """A phrase for a value: from the WordNet/survey lexicon (share `cfg.p_lexicon`) or the hand list."""
     lex = W.lexicon(cfg.lexicon)[group].get(value, []) if cfg.p_lexicon > 0 else []
-    if keep is not None:
-        lex = [p for p in lex if keep(p)]
     return _pick(rng, lex) if lex and rng.random() < cfg.p_lexicon else _pick(rng, hand)
-
-
-def _colour_agrees(value: str):
-    from .color_names import palette_color
-    return lambda phrase: " " in phrase or palette_color(phrase) in (None, value)
 
 
 def colour_word(rng, value: str, cfg: CaptionConfig = CaptionConfig()) -> str:
     """A colour name: from the lexicon, or the XKCD colour survey (half the time) or the hand-written list."""
-    keep = _colour_agrees(value) if cfg.colour_agree else None
     survey = W.survey_colors(cfg.survey_filter)[value]
-    if keep is not None:
-        survey = [p for p in survey if keep(p)]
     hand = survey if survey and rng.random() < 0.5 else W.COLOR[value]
-    return _word(rng, "color", value, hand, cfg, keep)
+    return _word(rng, "color", value, hand, cfg)
 
 
 def _motion_phrase(b: _Builder, rng, motion: str, speed: str, finite: bool, cfg: CaptionConfig) -> None:
