@@ -2,9 +2,9 @@
 
 MiniLM's word embeddings place "crimson" nearer to "purple" than to "red". A colour word gets its
 actual sRGB value instead: from the XKCD colour survey's and CSS's names (949 + 148, shipped in
-matplotlib), or, for a word neither has, from WordNet's colour senses ("cardinal: a variable color
-averaging a vivid red", whose hypernym "red" the survey names; the table is built with the glosses,
-`glosses.colour_rgb`). Which palette colour an sRGB value is comes from how people named colours in the
+matplotlib and copied to `colour_table.json`), or, for a word neither has, from WordNet's colour
+senses ("cardinal: a variable color averaging a vivid red", whose hypernym "red" the survey names;
+the table is built with the glosses, `glosses.colour_sense_rgb`). Which palette colour an sRGB value is comes from how people named colours in the
 survey (`palette_of_rgb`), not from hue alone: a dark magenta the survey's people call "dark purple"
 is purple, though its hue is nearer the palette's pink.
 """
@@ -23,8 +23,6 @@ NEIGHBOURS = 7
 OTHER_TERMS = ("brown", "grey", "gray", "black")     # survey heads the palette has no colour for
 CYAN_TERMS = ("teal", "turquoise", "aqua")           # the survey's words for the palette's cyan (31 names against
                                                      # 6 that say "cyan")
-
-
 TABLE = Path(__file__).with_name("colour_table.json")     # matplotlib's XKCD and CSS data (scripts/build_glosses.py)
 
 

@@ -83,9 +83,8 @@ class PromptReaderNet(nn.Module):
             self.gloss_null = nn.Parameter(torch.zeros(len(cfg.groups)))     # the logit of reading no definitions
 
     def forward(self, states: torch.Tensor, mask: torch.Tensor, gloss: torch.Tensor | None = None) -> dict:
-        """states (B, T, 384) MiniLM token states, mask (B, T) bool; with `cfg.gloss`, gloss (B, T, 385, or 395
-        with `cfg.colour`): the embedding of the definitions of each token's word, a 1, and the colour one-hot
-        and a 1 (zeros for a token without). Returns tag
+        """states (B, T, 384) MiniLM token states, mask (B, T) bool; with `cfg.gloss`, gloss (B, T,
+        `feature_width(cfg)`): each token's word's `word_glosses` features (zeros for a token without). Returns tag
         logits (B, T, n_tags), per group logits (B, n_values + 1) and attention (B, T). With tuned layers,
         `states` are MiniLM's states before them."""
         for layer in self.top:
@@ -117,7 +116,6 @@ class PromptReaderNet(nn.Module):
         tags = self.tag(h) + (self.tag_raw(raw) if self.tag_raw is not None else 0)
         return {"tags": tags, "att": att,
                 "groups": {g: head(pooled[:, i]) for i, (g, head) in enumerate(zip(self.cfg.groups, self.out))}}
-
 
     def _gloss_pool(self, gloss: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """(B, G, width - 1): per group, the definitions (and colour) of the words its own attention picks over
