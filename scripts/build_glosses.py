@@ -57,12 +57,9 @@ CHROMATIC = {"chromatic_color.n.01", "achromatic_color.n.01"}
 COLOUR_HEADS = {"chromatic.a.03", "achromatic.a.01"}
 
 
-def colour_names() -> dict:
-    """XKCD survey and CSS colour names (spaces for dashes and underscores) -> sRGB; XKCD wins."""
-    from matplotlib import colors as mc
-    names = {k.lower(): mc.to_rgb(v) for k, v in mc.CSS4_COLORS.items()}
-    names.update({k[len("xkcd:"):].replace("-", " "): mc.to_rgb(v) for k, v in mc.XKCD_COLORS.items()})
-    return names
+def colour_names(colours: dict) -> dict:
+    """Every name of `colour_table()` (spaces for dashes, multi-word survey names too) -> sRGB; XKCD wins."""
+    return {**colours["names"], **{name.replace("-", " "): rgb for name, rgb in colours["survey"]}}
 
 
 def is_colour(s) -> bool:
@@ -90,8 +87,7 @@ def colour_of(s, names: dict):
     return None
 
 
-def lemma_colours(w, lemmas) -> dict:
-    names = colour_names()
+def lemma_colours(w, lemmas, names: dict) -> dict:
     out = {}
     for name in lemmas:
         for s in w.synsets(name):
@@ -134,7 +130,8 @@ def main() -> None:
                 exceptions.setdefault(form, base)
     rules = [list(r) for pos in ("n", "v", "a", "r") for r in MORPHOLOGICAL_SUBSTITUTIONS[pos]]
     rules = [r for i, r in enumerate(rules) if r not in rules[:i]]
-    colours = lemma_colours(w, sorted(table))
+    colour_data = colour_table()
+    colours = lemma_colours(w, sorted(table), colour_names(colour_data))
     data = {"about": "WordNet 3.0 definitions per single-word lemma (first two senses of each part of speech, "
                      "at most five); exceptions: irregular forms -> lemma; rules: WordNet's detachment rules "
                      "(suffix, replacement), tried in order; colours: lemma -> sRGB of its first colour sense. "
@@ -142,7 +139,7 @@ def main() -> None:
             "licence": LICENCE, "glosses": table, "exceptions": exceptions, "rules": rules,
             "colours": colours}
     OUT.write_bytes(gzip.compress(json.dumps(data, separators=(",", ":")).encode(), 9, mtime=0))
-    COLOUR_TABLE.write_text(json.dumps(colour_table(), separators=(",", ":")) + "\n", encoding="utf-8")
+    COLOUR_TABLE.write_text(json.dumps(colour_data, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(table)} lemmas, {len(exceptions)} exceptions, {len(colours)} colours, {OUT.stat().st_size / 1e6:.1f} MB -> {OUT}")
 
 

@@ -78,8 +78,8 @@ def targets(caps, encoded):
 
 
 def gloss_table(caps, familiar: set | None = None, colour: bool = False, senses: int = 0):
-    """The gloss features (n, 385 or 395) of every distinct caption word WordNet has (or, with `colour`, that
-    names a colour); for each caption the row of each of its words (-1: none), and whether each word is outside
+    """The gloss features (n, `R.feature_width`) of every distinct caption word WordNet has (or, with `colour`,
+    that names a colour); for each caption the row of each of its words (-1: none), and whether each word is outside
     `familiar` (always given its definitions)."""
     words = sorted({c.text[s:e].lower() for c in caps for s, e, _ in c.words})
     have = [w for w in words if R.has_gloss(w, colour)]

@@ -109,3 +109,18 @@ def test_the_shipped_reader_reads_words_it_never_saw_from_their_definitions():
         assert (w.status, w.group, w.value) == ("matched", "shape", "circle")
     # its own words read as the reader it was trained on top of: no definitions are looked up
     assert all(w in parser.reader.known_words for w in "a red ball moving left".split())
+
+
+def test_a_reader_encodes_a_never_seen_words_definitions_once(monkeypatch):
+    reader = R.PromptReader()
+    asked = []
+    real = R.word_glosses
+
+    def counting(words, **kw):
+        asked.extend(words)
+        return real(words, **kw)
+    monkeypatch.setattr(R, "word_glosses", counting)
+    first = reader.read("a yellow globule soaring")
+    again = reader.read("a yellow globule soaring slowly")       # typing on: the same word, a new prompt
+    assert asked.count("globule") == 1
+    assert first.values["shape"] == again.values["shape"] == "circle"

@@ -4,9 +4,9 @@ MiniLM's word embeddings place "crimson" nearer to "purple" than to "red". A col
 actual sRGB value instead: from the XKCD colour survey's and CSS's names (949 + 148, shipped in
 matplotlib and copied to `colour_table.json`), or, for a word neither has, from WordNet's colour
 senses ("cardinal: a variable color averaging a vivid red", whose hypernym "red" the survey names;
-the table is built with the glosses, `glosses.colour_sense_rgb`). Which palette colour an sRGB value is comes from how people named colours in the
-survey (`palette_of_rgb`), not from hue alone: a dark magenta the survey's people call "dark purple"
-is purple, though its hue is nearer the palette's pink.
+the table is built with the glosses, `glosses.colour_sense_rgb`). Which palette colour an sRGB value
+is comes from how people named colours in the survey (`palette_of_rgb`), not from hue alone: a dark
+magenta the survey's people call "dark purple" is purple, though its hue is nearer the palette's pink.
 """
 from __future__ import annotations
 

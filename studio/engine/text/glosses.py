@@ -41,15 +41,19 @@ def lemma(word: str) -> str | None:
     return None
 
 
+def _entry(section: str, word: str):
+    """What the table's `section` holds for the word's lemma, or None."""
+    base = lemma(word.lower()) if word else None
+    return _table()[section].get(base) if base else None
+
+
 @lru_cache(maxsize=8192)
 def gloss(word: str) -> str | None:
     """The word's definitions joined by "; ", or None when WordNet does not have it."""
-    base = lemma(word.lower()) if word else None
-    return _table()["glosses"][base] if base else None
+    return _entry("glosses", word)
 
 
 def colour_sense_rgb(word: str):
     """The sRGB (0-1) of the word's first WordNet colour sense ("cardinal" -> red's), or None."""
-    base = lemma(word.lower()) if word else None
-    rgb = _table().get("colours", {}).get(base) if base else None
+    rgb = _entry("colours", word)
     return tuple(rgb) if rgb else None

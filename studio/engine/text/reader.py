@@ -19,6 +19,7 @@ import json
 import math
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +37,7 @@ WORD = re.compile(r"[a-z]+")
 OPEN = "open"
 GLOSS_DIM = 384
 COLOUR_DIM = 10            # with `cfg.colour`: the palette colour a word's colour data names (one-hot) and a 1
+WORD_CACHE = 4096          # words whose gloss features a reader keeps (typing re-reads the same words)
 
 
 @dataclass
@@ -162,8 +164,12 @@ def encode_states(texts: list[str], batch: int = 64, layers: int | None = None) 
     return out
 
 
+def _gloss_width(colour: bool) -> int:
+    return GLOSS_DIM + 1 + (COLOUR_DIM if colour else 0)
+
+
 def gloss_width(cfg: ReaderConfig) -> int:
-    return GLOSS_DIM + 1 + (COLOUR_DIM if cfg.colour else 0)
+    return _gloss_width(cfg.colour)
 
 
 def feature_width(cfg: ReaderConfig) -> int:
@@ -196,8 +202,7 @@ def word_glosses(words: list[str], batch: int = 128, colour: bool = False, sense
     todo = [t for t in texts if t] + [d for p in parts for d in p]
     enc = default_encoder()
     emb = iter([torch.from_numpy(e) for k in range(0, len(todo), batch) for e in enc.encode(todo[k:k + batch])])
-    width = GLOSS_DIM + 1 + (COLOUR_DIM if colour else 0)
-    out = torch.zeros(len(words), 1 + senses, width)
+    out = torch.zeros(len(words), 1 + senses, _gloss_width(colour))
     values = list(GROUPS["color"])
     for i, (w, t) in enumerate(zip(words, texts)):
         if t:
@@ -239,6 +244,7 @@ class PromptReader:
         self.tags = cfg.tags
         self.known_words = frozenset(self.card.get("training_words", []))
         self._lock = threading.Lock()
+        self._features: OrderedDict[str, torch.Tensor] = OrderedDict()     # word -> its gloss features
 
     @torch.inference_mode()
     def read_many(self, prompts: list[str]) -> list[Reading]:
@@ -248,9 +254,20 @@ class PromptReader:
             glossed = {}                     # word -> its gloss features, every prompt's words in one pass
             if self.net.cfg.gloss:
                 words = list(dict.fromkeys(w for t in texts for w in WORD.findall(t) if self._glossed(w)))
-                glossed = dict(zip(words, word_glosses(words, colour=self.net.cfg.colour,
-                                                       senses=self.net.cfg.gloss_senses)))
+                glossed = self._word_features(words)
         return [self._read(t, s, o, glossed) for t, (s, o) in zip(texts, encoded)]
+
+    def _word_features(self, words: list[str]) -> dict:
+        """Each word's gloss features: from the cache, or encoded (all new words in one pass) and kept."""
+        new = [w for w in words if w not in self._features]
+        made = dict(zip(new, word_glosses(new, colour=self.net.cfg.colour, senses=self.net.cfg.gloss_senses)))
+        out = {w: made[w] if w in made else self._features[w] for w in words}
+        for w in words:
+            self._features[w] = out[w]
+            self._features.move_to_end(w)
+        while len(self._features) > WORD_CACHE:
+            self._features.popitem(last=False)
+        return out
 
     def _glossed(self, word: str) -> str:
         """The word whose definitions the reader reads ("" for none: a familiar or two-letter word, when it reads
