@@ -111,6 +111,11 @@ def reader_runs_figures(path: str = "docs/reader_runs_session6.json") -> str:
         (" / ".join(f"{100 * runs[n]['dev_words'][g]:.1f}" for g in ("color", "shape", "motion"))
          + f" ({100 * runs[n]['dev_words']['size']:.1f}, {100 * runs[n]['dev_words']['speed']:.1f})")
         if runs[n].get("dev_words") else "not measured" for n in names) + " |")
+    if any("probe" in r for r in runs.values()):
+        lines.append("| sentence-shape probe (data/reader_tuning_v3.jsonl), 480, text: colour / shape / motion "
+                     "(background) | " + " | ".join(
+                         " / ".join(f"{runs[n]['probe'][g]:.1f}" for g in ("color", "shape", "motion"))
+                         + f" ({runs[n]['probe']['background']:.1f})" for n in names) + " |")
     if any("background_dev" in r for r in runs.values()):
         lines.append("| WordNet background words: dev (all, 141 sentences) | " + " | ".join(
             f"{runs[n]['background_dev']} ({runs[n]['background_all']})" for n in names) + " |")
@@ -169,7 +174,8 @@ def music_figures() -> str:
 TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "prompt-reader-figures": prompt_reader_figures,
           "shapes-motion-figures": shapes_motion_figures, "reader-runs-session6": reader_runs_figures,
           "reader-runs-session7": lambda: reader_runs_figures("docs/reader_runs_session7.json"),
-          "reader-runs-session8": lambda: reader_runs_figures("docs/reader_runs_session8.json")}
+          "reader-runs-session8": lambda: reader_runs_figures("docs/reader_runs_session8.json"),
+          "reader-runs-session9": lambda: reader_runs_figures("docs/reader_runs_session9.json")}
 
 
 def regenerate(text: str) -> str:

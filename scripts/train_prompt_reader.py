@@ -45,6 +45,7 @@ class Recipe:
     p_colour_after: float = 0.15
     colour_after_ways: int = 4
     survey_filter: bool = False
+    p_auxiliary: float = 0.0     # a motion after a verb that says none of it ("that carries on rolling")
     tuned_layers: int = 0        # MiniLM's last layers fine-tuned with the head (a copy ships with the reader)
     lr_top: float = 1e-4         # their learning rate
     gloss: bool = False          # each word also gives the embedding of its WordNet definitions (text/glosses.py)
@@ -62,6 +63,10 @@ class Recipe:
                                  # read by their own attention over the definitions (ReaderConfig.gloss_attention)
     gloss_senses: int = 0        # with gloss_attention: it picks one of each word's first definitions, each embedded
                                  # alone (ReaderConfig.gloss_senses)
+    unfreeze: str = ""           # with gloss_only: groups (comma list) whose value head and attention query train
+                                 # whole, not only their gloss columns (the base's reading of them may move)
+    init: str = ""               # with gloss_only: a reader folder of the same config (a shipped gloss reader) whose
+                                 # gloss weights are the start, not zero (a fine-tune of that reader)
 
 
 def targets(caps, encoded):
@@ -153,10 +158,12 @@ def base_reader(folder: Path) -> dict:
             "recipe": card["recipe"], "validation_all_groups": card.get("validation_all_groups")}
 
 
-def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: list | None = None) -> None:
+def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: list | None = None,
+                           unfrozen: list | None = None) -> None:
     """The reader in `folder` (trained without glosses) copied into `net` and frozen; only the gloss input and the
     gloss columns of the value and tag heads train, from zero, so a prompt without definitions reads exactly as
-    that reader reads it."""
+    that reader reads it. The groups in `unfrozen` also train their whole value head and their row of the
+    attention query (their reading of the reader's own words may then move)."""
     from safetensors.torch import load_file
     base = load_file(str(folder / "model.safetensors"))
     own = net.state_dict()
@@ -170,14 +177,21 @@ def freeze_all_but_glosses(net, folder: Path, heads_only: bool = False, groups: 
     net.load_state_dict(own)
     d_in = net.cfg.d_in
     names = list(net.cfg.groups)
+    free = [names.index(g) for g in unfrozen or []]
     for n, p in net.named_parameters():
         widened = n in base and base[n].shape != p.shape
         if widened and groups and n.startswith("out.") and names[int(n.split(".")[1])] not in groups:
             widened = False                       # this group's head reads no definitions
+        whole = n.startswith("out.") and int(n.split(".")[1]) in free
         own_attention = n.startswith(("gloss_key.", "gloss_query", "gloss_null"))
-        p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened or own_attention)
-        if widened:                               # only the gloss columns learn
+        p.requires_grad_((n.startswith("gloss_in.") and not heads_only) or widened or own_attention or whole
+                         or (n == "query" and bool(free)))
+        if widened and not whole:                 # only the gloss columns learn
             p.register_hook(lambda g, k=d_in: torch.cat([torch.zeros_like(g[:, :k]), g[:, k:]], 1))
+        if n == "query" and free:                 # only the unfrozen groups' rows learn
+            keep = torch.zeros(p.shape[0], 1)
+            keep[free] = 1.0
+            p.register_hook(lambda g, m=keep: g * m)
 
 
 def loss_fn(out, tags, labels, tag_weight):
@@ -246,7 +260,8 @@ def main() -> None:
     torch.manual_seed(recipe.seed)
     t0 = time.perf_counter()
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
-                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter)
+                                colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter,
+                                p_auxiliary=recipe.p_auxiliary)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
@@ -271,7 +286,10 @@ def main() -> None:
             layer.load_state_dict(enc._model.blocks[6 - recipe.tuned_layers + k].state_dict())
     if recipe.gloss_only:
         freeze_all_but_glosses(net, Path(recipe.gloss_only), recipe.gloss_heads_only,
-                               [g for g in recipe.gloss_groups.split(",") if g])
+                               [g for g in recipe.gloss_groups.split(",") if g], [g for g in recipe.unfreeze.split(",") if g])
+        if recipe.init:
+            from safetensors.torch import load_file
+            net.load_state_dict(load_file(str(Path(recipe.init) / "model.safetensors")))
     top = list(net.top.parameters())
     head = [p for n, p in net.named_parameters() if not n.startswith("top.") and p.requires_grad]
     groups = [{"params": head, "lr": recipe.lr}] + ([{"params": top, "lr": recipe.lr_top}] if top else [])
@@ -309,6 +327,7 @@ def main() -> None:
                        "minilm_cache_seconds": round(t_cache, 1), "train_seconds": round(t_train, 1)},
             "validation_all_groups": round(right / total, 4),
             **({"base_reader": base_reader(Path(recipe.gloss_only))} if recipe.gloss_only else {}),
+            **({"init_reader": base_reader(Path(recipe.init))} if recipe.init else {}),
             "training_words": sorted(familiar if familiar is not None
                                      else training_vocabulary(recipe.captions, recipe.seed, caption_cfg))}
     R.save_reader(net, folder, card)

@@ -120,7 +120,19 @@ def test_a_reader_encodes_a_never_seen_words_definitions_once(monkeypatch):
         asked.extend(words)
         return real(words, **kw)
     monkeypatch.setattr(R, "word_glosses", counting)
-    first = reader.read("a yellow globule soaring")
-    again = reader.read("a yellow globule soaring slowly")       # typing on: the same word, a new prompt
+    first = reader.read("a blue globule moving left")
+    again = reader.read("a blue globule moving left slowly")     # typing on: the same word, a new prompt
     assert asked.count("globule") == 1
     assert first.values["shape"] == again.values["shape"] == "circle"
+
+
+def test_a_never_seen_verb_before_the_motion_does_not_take_the_motion():
+    """"keeps" is no training word, and its definitions ("continue a certain state") sound like staying
+    still; the definition pathway learned from other such verbs ("carries on", "remains") that they say
+    nothing of the motion. The reader before session 9 read both of these as still."""
+    from studio.engine.text.parser import PromptParser
+    parser = PromptParser()
+    assert "keeps" not in parser.reader.known_words
+    got = [p.values["motion"] for p in parser.parse_many(["a cherry red crate which keeps receding",
+                                                           "the tile is orange; it keeps going upwards"])]
+    assert got == ["shrinking", "up"]

@@ -131,6 +131,29 @@ def test_training_captions_are_tagged_word_by_word():
     assert {c.labels["motion"] for c in caps} >= {"open", "still", "orbiting"}
 
 
+def test_captions_can_say_a_motion_after_a_verb_that_carries_none():
+    from studio.engine.text.reader_captions import CaptionConfig
+    assert not any(a in c.text for c in caption_set(300, 5) for a in ("carries on", "never stops"))
+    caps = caption_set(400, 5, CaptionConfig(p_auxiliary=0.5))
+    said = [(c, a) for c in caps for a in W.AUXILIARIES
+            if f" {a} " in f" {c.text} " and c.labels["motion"] not in ("open", "still")]   # "stays still" is still
+    assert len(said) > 40
+    for c, a in said:
+        tags = {c.text[s:e]: t for s, e, t in c.words}
+        assert all(tags[w] == "fill" for w in re.findall(r"[a-z]+", a)), (c.text, a)
+
+
+def test_the_tuning_probe_uses_the_readers_own_words_in_sentence_shapes_of_its_own():
+    rows = [json.loads(ln) for ln in (ROOT / "data" / "reader_tuning_v3.jsonl").read_text().splitlines() if ln]
+    assert len(rows) == 480 and all(set(r["labels"]) == set(GROUPS) for r in rows)
+    assert not {r["template"] for r in rows} & set(P.TEMPLATES + P.STILL_TEMPLATES)
+    banks = {"color": W.COLOR, "shape": W.SHAPE, "size": W.SIZE, "speed": W.SPEED, "motion": W.MOTION,
+             "background": W.BACKGROUND}
+    for r in rows:
+        for g, phrase in r["phrases"].items():
+            assert phrase in banks[g][r["labels"][g]], (g, phrase)
+
+
 def _words(text: str) -> set:
     return set(re.findall(r"[a-z]+", text.lower()))
 

@@ -77,6 +77,7 @@ class CaptionConfig:
     p_colour_after: float = 0.15       # the colour said after the noun ("a star painted red")
     colour_after_ways: int = 4         # how many of COLOUR_AFTER's ways to say it
     survey_filter: bool = False        # drop survey names too close to a held-out word ("vermillion")
+    p_auxiliary: float = 0.0           # a motion said after a verb that carries none ("which carries on rolling")
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -205,6 +206,8 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
         if has_motion and not motion_adj:
             if finite:
                 b.add(_pick(rng, ["that", "which", "and it", "it"]))
+            elif cfg.p_auxiliary and v["motion"] != "still" and rng.random() < cfg.p_auxiliary:
+                b.add(_pick(rng, ["that", "which", "and it", "it", ""])).add(_pick(rng, W.AUXILIARIES))
             elif rng.random() < 0.3:
                 b.add(_pick(rng, ["that is", "which is", "is", "and it is", "just"]))
             _motion_phrase(b, rng, v["motion"], v["speed"], finite, cfg)
@@ -365,9 +368,11 @@ def training_vocabulary(n: int = 20000, seed: int = 0, cfg: CaptionConfig | None
         for phrases in bank.values():
             for p in phrases:
                 words |= set(WORD.findall(p))
-    for lst in (W.GENERIC_NOUNS, W.BACKGROUND_NOUNS, W.BACKGROUND_PREPOSITIONS, W.OUTSIDE, W.OUTSIDE_PHRASES,
-                W.OUTSIDE_SUBJECTS, W.OUTSIDE_ACTIONS,
-                W.FRAMES, W.MOVE_VERBS):
+    lists = [W.GENERIC_NOUNS, W.BACKGROUND_NOUNS, W.BACKGROUND_PREPOSITIONS, W.OUTSIDE, W.OUTSIDE_PHRASES,
+             W.OUTSIDE_SUBJECTS, W.OUTSIDE_ACTIONS, W.FRAMES, W.MOVE_VERBS]
+    if wide or cfg.p_auxiliary > 0:
+        lists.append(W.AUXILIARIES)
+    for lst in lists:
         for p in lst:
             words |= set(WORD.findall(p))
     for c in caption_set(n, seed, cfg):

@@ -158,6 +158,11 @@ OUTSIDE_PHRASES = ["with a cat", "in the park", "wearing a hat", "near a tree", 
 FRAMES = ["", "", "", "", "draw", "show", "show me", "make", "generate", "create", "render", "i want", "i'd like",
           "give me", "please make", "a video of", "a clip of", "an animation of", "animate", "a scene with",
           "let's see", "can you make", "here is", "we see", "film of"]
+# verbs before a motion ("that carries on rolling left"): they say nothing of the motion, though the
+# definitions of some ("remains", "stays") sound like staying still (CaptionConfig.p_auxiliary)
+AUXILIARIES = ["continues", "goes on", "carries on", "starts", "begins", "never stops", "won't stop", "can't stop",
+               "is busy", "remains", "stays", "ends up", "tries", "loves", "likes", "spends the clip", "is shown",
+               "is seen", "is caught", "is always", "happens to be", "seems to be", "appears to be", "is forever"]
 
 # studio eval's paraphrase words that the reader may also train on: the everyday nouns issue 18 names,
 # and structure words no value depends on

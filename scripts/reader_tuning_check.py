@@ -1,0 +1,56 @@
+"""The tuning figures of one or more readers, read from the text alone (no render): session 9's
+sentence-shape probe (data/reader_tuning_v3.jsonl, the reader's own words in new sentence shapes)
+and the lexicon's dev words (new words in the training sentence shapes). Neither is a test list:
+decisions are made on these, so that the held-out lists stay clean. With --misses, prints each
+reader's misses on the probe.
+
+    OMP_NUM_THREADS=2 .venv/bin/python scripts/reader_tuning_check.py [--misses] models/prompt-reader [DIR ...]
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from studio.engine.text.parser import PromptParser  # noqa: E402
+from studio.engine.text.reader import PromptReader  # noqa: E402
+from studio.engine.world.attributes import GROUPS  # noqa: E402
+
+PROBE = ROOT / "data" / "reader_tuning_v3.jsonl"
+
+
+def probe(parser: PromptParser, misses: bool = False) -> dict:
+    rows = [json.loads(ln) for ln in PROBE.read_text(encoding="utf-8").splitlines() if ln]
+    got = parser.parse_many([r["text"] for r in rows])
+    hits = {g: [] for g in GROUPS}
+    for r, p in zip(rows, got):
+        wrong = {}
+        for g in GROUPS:
+            if r["labels"][g] != "open":
+                hits[g].append(p.values[g] == r["labels"][g])
+                if not hits[g][-1]:
+                    wrong[g] = f"{r['labels'][g]}->{p.values[g]}"
+        if misses and wrong:
+            print("   ", r["text"], wrong)
+    return {g: round(100 * float(np.mean(v)), 1) for g, v in hits.items()}
+
+
+def main() -> None:
+    from train_prompt_reader import dev_words
+    show = "--misses" in sys.argv
+    for folder in [a for a in sys.argv[1:] if not a.startswith("--")]:
+        reader = PromptReader(Path(folder))
+        p = probe(PromptParser(reader=reader), show)
+        d = dev_words(reader)
+        print(folder, "probe:", " ".join(f"{g} {v}" for g, v in p.items()), "| dev:",
+              " ".join(f"{g} {100 * d[g]:.1f}" for g in ("color", "shape", "motion", "all")), flush=True)
+
+
+if __name__ == "__main__":
+    main()
