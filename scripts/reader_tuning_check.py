@@ -1,8 +1,9 @@
 """The tuning figures of one or more readers, read from the text alone (no render): session 9's
-sentence-shape probe (data/reader_tuning_v3.jsonl, the reader's own words in new sentence shapes)
-and the lexicon's dev words (new words in the training sentence shapes). Neither is a test list:
-decisions are made on these, so that the held-out lists stay clean. With --misses, prints each
-reader's misses on the probe.
+sentence-shape probe (data/reader_tuning_v3.jsonl, the reader's own words in new sentence shapes),
+the lexicon's dev words in those shapes (new words in new shapes, through the parser), and the dev
+words in the training sentence shapes (the reader alone). None is a test list: decisions are made
+on these, so that the held-out lists stay clean. With --misses, prints each reader's misses on the
+probe.
 
     OMP_NUM_THREADS=2 .venv/bin/python scripts/reader_tuning_check.py [--misses] models/prompt-reader [DIR ...]
 """
@@ -41,14 +42,40 @@ def probe(parser: PromptParser, misses: bool = False) -> dict:
     return {g: round(100 * float(np.mean(v)), 1) for g, v in hits.items()}
 
 
+def dev_in_shapes(parser: PromptParser, n: int = 600) -> dict:
+    """Colour, shape and motion of prompts made of the lexicon's dev words (never trained on) in the probe's
+    sentence shapes, read through the parser."""
+    import re
+    from make_reader_tuning_v3 import TEMPLATES
+    from studio.engine.text import reader_words as W
+    dev = W.lexicon("dev")
+    rng = np.random.default_rng(8)
+
+    def pick(xs):
+        return xs[int(rng.integers(len(xs)))]
+    rows = []
+    for _ in range(n):
+        lab = {g: pick([v for v in dev[g] if dev[g][v]]) for g in ("color", "shape", "motion")}
+        ph = {g: pick(dev[g][lab[g]]) for g in lab}
+        ph.update(size="", speed="", bg="plain", motion_cap=ph["motion"][:1].upper() + ph["motion"][1:])
+        text = re.sub(r"\s+", " ", pick(TEMPLATES).format(**ph)).strip()
+        rows.append((re.sub(r" ([,.;?)])", r"\1", text).replace("(,", "("), lab))
+    got = parser.parse_many([t for t, _ in rows])
+    return {g: round(100 * float(np.mean([p.values[g] == lab[g] for p, (_, lab) in zip(got, rows)])), 1)
+            for g in ("color", "shape", "motion")}
+
+
 def main() -> None:
     from train_prompt_reader import dev_words
     show = "--misses" in sys.argv
     for folder in [a for a in sys.argv[1:] if not a.startswith("--")]:
         reader = PromptReader(Path(folder))
-        p = probe(PromptParser(reader=reader), show)
+        parser = PromptParser(reader=reader)
+        p = probe(parser, show)
+        s = dev_in_shapes(parser)
         d = dev_words(reader)
-        print(folder, "probe:", " ".join(f"{g} {v}" for g, v in p.items()), "| dev:",
+        print(folder, "probe:", " ".join(f"{g} {v}" for g, v in p.items()),
+              "| dev words in its shapes:", " ".join(f"{g} {v}" for g, v in s.items()), "| dev:",
               " ".join(f"{g} {100 * d[g]:.1f}" for g in ("color", "shape", "motion", "all")), flush=True)
 
 

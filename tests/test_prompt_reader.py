@@ -118,6 +118,22 @@ def test_two_motions_say_which_one_the_clip_follows(parser):
     assert list(dict.fromkeys(asked)) == ["left", "up"]
 
 
+def test_a_motion_said_only_by_a_never_seen_word_gives_way_to_the_readers_own_words(parser):
+    r = parser.parse("a big green ball that keeps rolling to the right")
+    assert r.values["motion"] == "right"
+    assert "keeps" not in parser.reader.known_words and "keeps" in r.unknown
+    assert parser.parse("a white star that keeps still").values["motion"] == "still"
+    assert parser.parse("a red circle moving left, then up").values["motion"] == "left"
+
+
+def test_a_group_left_open_takes_the_value_a_trained_word_is_tagged_with(parser):
+    """"periwinkle" is a training word tagged blue; the colour head alone leaves the colour to the seed."""
+    raw = parser.reader.read("a periwinkle ball")
+    assert raw.values["color"] is None and ("periwinkle", "color:blue") in [w[:2] for w in raw.words]
+    r = parser.parse("a periwinkle ball")
+    assert r.values["color"] == "blue" and r.values["motion"] is None
+
+
 def test_words_outside_the_world_keep_their_plain_sentence(parser):
     r = parser.parse("a cat playing a piano")
     assert set(r.unknown) == {"cat", "playing", "piano"}

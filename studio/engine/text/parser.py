@@ -15,6 +15,13 @@ can say which one the clip follows. Any other word it never saw whose reading th
 ("diamond" read as red in a prompt whose colour is another word's) counts as unknown, so that what the
 editor says was understood is what the clip shows.
 
+One more hand-written rule, not learned: when the reader chose "still", said only by words it never
+saw, and words it was trained on ask for a motion ("a ball that keeps rolling right": the reader
+takes "keeps" for staying still), the clip follows the trained words' motion and the never-seen words
+count as unknown. And a group the reader left open takes the value that a word it was trained on is
+tagged with ("periwinkle" is tagged blue, but the colour head left the colour to the seed). Both were
+measured in session 9 (docs/NOTES.md): no figure on the gate lists fell, and the tuning probes rose.
+
 Colour names are grounded, not guessed: MiniLM's token state of a rare colour name does not carry
 its hue ("crimson" and "scarlet" read as purple or yellow), so for a word the reader never saw and
 tagged as the object's colour, the colour comes from the sRGB value of that name in the XKCD colour
@@ -127,10 +134,32 @@ class PromptParser:
             if backdrop_colour:             # ... and the only colour word named it: the object's colour stays open
                 values["color"] = None
             self._ground_unused(words, unused, values)
+        self._known_motion_first(words, values)
+        for g in GROUPS:            # a group left open that a word it was trained on is tagged with takes its value
+            tagged = [w for w in words if w.group == g and w.status == "known"]
+            if values.get(g) is None and tagged:
+                values[g] = tagged[0].value
         for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
             if w.status == "matched" and w.group != "motion" and values.get(w.group) != w.value:
                 words[i] = WordInfo(w.word, "unknown", similarity=w.similarity)
         return ParsedPrompt(values, words)
+
+    @staticmethod
+    def _known_motion_first(words: list, values: dict) -> None:
+        """The reader chose "still", said only by words it never saw ("it keeps rolling right": "keeps" read as
+        staying still), while words it was trained on ask for a motion: the clip follows those, and the
+        never-seen words were not understood. Only for "still": the tags of trained words are not surer than
+        the reader's choice of a motion ("floating" is tagged down in "a disc floating upward")."""
+        if values.get("motion") != "still":
+            return
+        said = [w for w in words if w.group == "motion" and w.status in ("known", "matched")]
+        chosen = [w for w in said if w.value == "still"]
+        moving = [w for w in said if w.status == "known" and w.value != "still"]
+        if chosen and moving and all(w.status == "matched" for w in chosen):
+            values["motion"] = moving[0].value
+            for i, w in enumerate(words):
+                if w in chosen:
+                    words[i] = WordInfo(w.word, "unknown", similarity=w.similarity)
 
     @staticmethod
     def _ground_unused(words: list, unused: list, values: dict) -> None:
