@@ -123,15 +123,20 @@ def test_a_motion_said_only_by_a_never_seen_word_gives_way_to_the_readers_own_wo
     assert r.values["motion"] == "right"
     assert "keeps" not in parser.reader.known_words and "keeps" in r.unknown
     assert parser.parse("a white star that keeps still").values["motion"] == "still"
+    r = parser.parse("can you make a tiny pink star that just keeps spinning around")
+    assert r.values["motion"] == "orbiting" and "keeps" in r.unknown      # not a second motion asked for
     assert parser.parse("a red circle moving left, then up").values["motion"] == "left"
 
 
-def test_a_group_left_open_takes_the_value_a_trained_word_is_tagged_with(parser):
+def test_a_group_left_open_or_unsaid_takes_the_value_a_trained_word_is_tagged_with(parser):
     """"periwinkle" is a training word tagged blue; the colour head alone leaves the colour to the seed."""
     raw = parser.reader.read("a periwinkle ball")
     assert raw.values["color"] is None and ("periwinkle", "color:blue") in [w[:2] for w in raw.words]
     r = parser.parse("a periwinkle ball")
     assert r.values["color"] == "blue" and r.values["motion"] is None
+    # ... and a colour the reader chose that no word says gives way to it
+    assert parser.reader.read("a periwinkle ball hopping about on a starry night").values["color"] == "green"
+    assert parser.parse("a periwinkle ball hopping about on a starry night").values["color"] == "blue"
 
 
 def test_words_outside_the_world_keep_their_plain_sentence(parser):

@@ -12,15 +12,18 @@ and tags every word. The per-word statuses come from those tags:
 
 A prompt that asks for two motions gets one (the first); its words carry both values, so a caller
 can say which one the clip follows. Any other word it never saw whose reading the clip does not follow
-("diamond" read as red in a prompt whose colour is another word's) counts as unknown, so that what the
+("diamond" read as red in a prompt whose colour is another word's, "keeps" read as staying still in
+"a star that keeps spinning") counts as unknown, so that what the
 editor says was understood is what the clip shows.
 
 One more hand-written rule, not learned: when the reader chose "still", said only by words it never
 saw, and words it was trained on ask for a motion ("a ball that keeps rolling right": the reader
 takes "keeps" for staying still), the clip follows the trained words' motion and the never-seen words
 count as unknown. And a group the reader left open takes the value that a word it was trained on is
-tagged with ("periwinkle" is tagged blue, but the colour head left the colour to the seed). Both were
-measured in session 9 (docs/NOTES.md): no figure on the gate lists fell, and the tuning probes rose.
+tagged with ("periwinkle" is tagged blue, but the colour head left the colour to the seed); so does
+a colour, shape or motion the reader chose that no word is tagged with ("a periwinkle ball hopping
+about": the colour head said green). All were measured in session 9 (docs/NOTES.md): no figure on
+the gate lists fell, and the tuning probes rose.
 
 Colour names are grounded, not guessed: MiniLM's token state of a rare colour name does not carry
 its hue ("crimson" and "scarlet" read as purple or yellow), so for a word the reader never saw and
@@ -43,7 +46,8 @@ from .encoder import TextEncoder
 
 _TOKEN = re.compile(r"[a-z]+")
 CACHE = 4096
-BACKDROP = ("background", "backdrop", "backgrounds")     # a colour name before these names no object colour
+BACKDROP = ("background", "backdrop", "backgrounds")
+FOLLOW_TAGS = ("color", "shape", "motion")     # groups whose chosen value gives way to a trained word's tag     # a colour name before these names no object colour
 
 
 @dataclass
@@ -135,12 +139,14 @@ class PromptParser:
                 values["color"] = None
             self._ground_unused(words, unused, values)
         self._known_motion_first(words, values)
-        for g in GROUPS:            # a group left open that a word it was trained on is tagged with takes its value
+        for g in GROUPS:            # a group left open, or whose value no word says, that a trained word is tagged with
             tagged = [w for w in words if w.group == g and w.status == "known"]
-            if values.get(g) is None and tagged:
+            unsaid = g in FOLLOW_TAGS and not any(w.group == g and w.value == values.get(g) for w in words)
+            if tagged and (values.get(g) is None or unsaid):
                 values[g] = tagged[0].value
         for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
-            if w.status == "matched" and w.group != "motion" and values.get(w.group) != w.value:
+            second_motion = w.group == "motion" and w.value != "still"    # "..., then soaring": a second motion
+            if w.status == "matched" and not second_motion and values.get(w.group) != w.value:
                 words[i] = WordInfo(w.word, "unknown", similarity=w.similarity)
         return ParsedPrompt(values, words)
 
