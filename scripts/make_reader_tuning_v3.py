@@ -46,6 +46,14 @@ TEMPLATES = [
 STILL = {"{speed}": "", " {speed}": "", "{speed} ": "", ", {speed}": ""}
 
 
+def fill(template: str, phrases: dict) -> str:
+    """The template with its phrases ("motion_cap": the motion capitalised), spaces and stray punctuation
+    tidied (an empty slot leaves none)."""
+    phrases = {**phrases, "motion_cap": phrases["motion"][:1].upper() + phrases["motion"][1:]}
+    text = re.sub(r"\s+", " ", template.format(**phrases)).strip()
+    return re.sub(r" ([,.;?)])", r"\1", text).replace("(,", "(")
+
+
 def main(n: int = 480) -> None:
     from studio.engine.text import reader_words as W
     banks = {"color": W.COLOR, "shape": W.SHAPE, "size": W.SIZE, "speed": W.SPEED, "motion": W.MOTION,
@@ -58,11 +66,10 @@ def main(n: int = 480) -> None:
         if a.motion == "still":
             for k, v in STILL.items():
                 text = text.replace(k, v)
-        phrases["motion_cap"] = phrases["motion"][:1].upper() + phrases["motion"][1:]
-        text = re.sub(r"\s+", " ", text.format(**phrases)).strip()
-        text = re.sub(r" ([,.;?])", r"\1", text)
+        text = fill(text, phrases)
         key = {g: "bg" if g == "background" else g for g in GROUPS}
-        used = {g: ("{" + key[g] + "}" in template or (g == "motion" and "{motion_cap}" in template)) and (g != "speed" or a.motion != "still") for g in GROUPS}
+        said = {g: "{" + key[g] + "}" in template or (g == "motion" and "{motion_cap}" in template) for g in GROUPS}
+        used = {g: said[g] and (g != "speed" or a.motion != "still") for g in GROUPS}
         labels = {g: (getattr(a, g) if used[g] else "open") for g in GROUPS}
         return {"text": text, "labels": labels, "template": template,
                 "phrases": {g: phrases[key[g]] for g in GROUPS if used[g]}}

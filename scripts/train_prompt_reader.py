@@ -286,7 +286,8 @@ def main() -> None:
             layer.load_state_dict(enc._model.blocks[6 - recipe.tuned_layers + k].state_dict())
     if recipe.gloss_only:
         freeze_all_but_glosses(net, Path(recipe.gloss_only), recipe.gloss_heads_only,
-                               [g for g in recipe.gloss_groups.split(",") if g], [g for g in recipe.unfreeze.split(",") if g])
+                               [g for g in recipe.gloss_groups.split(",") if g],
+                               [g for g in recipe.unfreeze.split(",") if g])
         if recipe.init:
             from safetensors.torch import load_file
             net.load_state_dict(load_file(str(Path(recipe.init) / "model.safetensors")))

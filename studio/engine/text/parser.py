@@ -13,8 +13,8 @@ and tags every word. The per-word statuses come from those tags:
 A prompt that asks for two motions gets one (the first); its words carry both values, so a caller
 can say which one the clip follows. Any other word it never saw whose reading the clip does not follow
 ("diamond" read as red in a prompt whose colour is another word's, "keeps" read as staying still in
-"a star that keeps spinning") counts as unknown, so that what the
-editor says was understood is what the clip shows.
+"a star that keeps spinning") counts as unknown, so that what the editor says was understood is what
+the clip shows.
 
 One more hand-written rule, not learned: when the reader chose "still", said only by words it never
 saw, and words it was trained on ask for a motion ("a ball that keeps rolling right": the reader
@@ -46,8 +46,8 @@ from .encoder import TextEncoder
 
 _TOKEN = re.compile(r"[a-z]+")
 CACHE = 4096
-BACKDROP = ("background", "backdrop", "backgrounds")
-FOLLOW_TAGS = ("color", "shape", "motion")     # groups whose chosen value gives way to a trained word's tag     # a colour name before these names no object colour
+BACKDROP = ("background", "backdrop", "backgrounds")     # a colour name before these names no object colour
+FOLLOW_TAGS = ("color", "shape", "motion")    # a value no word says gives way to a trained word's tag
 
 
 @dataclass
@@ -138,12 +138,8 @@ class PromptParser:
             if backdrop_colour:             # ... and the only colour word named it: the object's colour stays open
                 values["color"] = None
             self._ground_unused(words, unused, values)
-        self._known_motion_first(words, values)
-        for g in GROUPS:            # a group left open, or whose value no word says, that a trained word is tagged with
-            tagged = [w for w in words if w.group == g and w.status == "known"]
-            unsaid = g in FOLLOW_TAGS and not any(w.group == g and w.value == values.get(g) for w in words)
-            if tagged and (values.get(g) is None or unsaid):
-                values[g] = tagged[0].value
+        self._still_gives_way(words, values)
+        self._follow_trained_tags(words, values)
         for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
             second_motion = w.group == "motion" and w.value != "still"    # "..., then soaring": a second motion
             if w.status == "matched" and not second_motion and values.get(w.group) != w.value:
@@ -151,11 +147,21 @@ class PromptParser:
         return ParsedPrompt(values, words)
 
     @staticmethod
-    def _known_motion_first(words: list, values: dict) -> None:
+    def _follow_trained_tags(words: list, values: dict) -> None:
+        """A group left open, or (`FOLLOW_TAGS`) whose value no word is tagged with, takes the value of the first
+        word it was trained on that is tagged with that group ("a periwinkle ball": the colour head left it open)."""
+        for g in GROUPS:
+            tagged = [w for w in words if w.group == g and w.status == "known"]
+            unsaid = g in FOLLOW_TAGS and not any(w.group == g and w.value == values.get(g) for w in words)
+            if tagged and (values.get(g) is None or unsaid):
+                values[g] = tagged[0].value
+
+    @staticmethod
+    def _still_gives_way(words: list, values: dict) -> None:
         """The reader chose "still", said only by words it never saw ("it keeps rolling right": "keeps" read as
-        staying still), while words it was trained on ask for a motion: the clip follows those, and the
-        never-seen words were not understood. Only for "still": the tags of trained words are not surer than
-        the reader's choice of a motion ("floating" is tagged down in "a disc floating upward")."""
+        staying still), while words it was trained on ask for a motion: the clip follows those (and the never-seen
+        words, which the clip no longer follows, count as unknown). Only for "still": the tags of trained words are
+        not surer than the reader's choice of a motion ("floating" is tagged down in "a disc floating upward")."""
         if values.get("motion") != "still":
             return
         said = [w for w in words if w.group == "motion" and w.status in ("known", "matched")]
@@ -163,9 +169,6 @@ class PromptParser:
         moving = [w for w in said if w.status == "known" and w.value != "still"]
         if chosen and moving and all(w.status == "matched" for w in chosen):
             values["motion"] = moving[0].value
-            for i, w in enumerate(words):
-                if w in chosen:
-                    words[i] = WordInfo(w.word, "unknown", similarity=w.similarity)
 
     @staticmethod
     def _ground_unused(words: list, unused: list, values: dict) -> None:
