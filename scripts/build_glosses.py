@@ -14,7 +14,11 @@ it for colour words the survey lacks.
 
 Beside it, `colour_table.json`: the XKCD survey's and CSS's single-word colour names with their sRGB, and
 every survey colour with its name (the samples `color_names.palette_of_rgb` names colours by), copied from
-matplotlib so that reading a prompt does not import matplotlib (0.3 s).
+matplotlib so that reading a prompt does not import matplotlib (0.3 s). Its `more` section holds the
+single-word names of two larger lists, read only for a word the reader took for the object's colour
+(`color_names.palette_color(word, more=True)`): Wikipedia's colour pages (the `nc` package, MIT) and the
+color-names list of David Aerne and contributors (github.com/meodai/color-names, MIT; copied by the
+`pycolors-kit` package). Both are needed only to build the table: `pip install nc pycolors-kit`.
 
 WordNet 3.0 is (c) Princeton University, redistributed under its licence (text kept in the file).
 
@@ -108,8 +112,19 @@ def colour_table() -> dict:
     names = {k: r4(v) for t in tables for k, v in t.items() if " " not in k and "/" not in k}
     survey = [[k[len("xkcd:"):], r4(v)] for k, v in mc.XKCD_COLORS.items()]
     return {"about": "Colour names and sRGB (0-1) from matplotlib: the XKCD colour survey (CC0) and CSS named "
-                     "colours. names: single-word names, XKCD over CSS; survey: every XKCD name. Built by "
-                     "scripts/build_glosses.py.", "names": dict(sorted(names.items())), "survey": survey}
+                     "colours. names: single-word names, XKCD over CSS; survey: every XKCD name; more: single-word "
+                     "names of Wikipedia's colour pages (via the nc package, MIT) and of meodai's color-names list "
+                     "(MIT, via pycolors-kit) that names lacks. Built by scripts/build_glosses.py.", "names": dict(sorted(names.items())), "survey": survey}
+
+
+def more_colour_names() -> dict:
+    """Single-word names of Wikipedia's colour pages and of meodai's color-names list -> sRGB (Wikipedia wins)."""
+    import nc.palette.wikipedia as wikipedia
+    from pycolors_kit.color import ColorEx
+    out = {c["name"].lower(): [round(c["rgb"][k] / 255, 4) for k in "rgb"] for c in ColorEx.__color_list__}
+    for name, h in wikipedia.COLORS.items():
+        out[name.lower()] = [round(((h >> s) & 255) / 255, 4) for s in (16, 8, 0)]
+    return {k: v for k, v in sorted(out.items()) if WORD.match(k)}
 
 
 def main() -> None:
@@ -131,6 +146,7 @@ def main() -> None:
     rules = [list(r) for pos in ("n", "v", "a", "r") for r in MORPHOLOGICAL_SUBSTITUTIONS[pos]]
     rules = [r for i, r in enumerate(rules) if r not in rules[:i]]
     colour_data = colour_table()
+    colour_data["more"] = {k: v for k, v in more_colour_names().items() if k not in colour_data["names"]}
     colours = lemma_colours(w, sorted(table), colour_names(colour_data))
     data = {"about": "WordNet 3.0 definitions per single-word lemma (first two senses of each part of speech, "
                      "at most five); exceptions: irregular forms -> lemma; rules: WordNet's detachment rules "

@@ -1,5 +1,6 @@
 """The tuning figures of one or more readers, read from the text alone (no render): session 9's
 sentence-shape probe (data/reader_tuning_v3.jsonl, the reader's own words in new sentence shapes),
+session 10's vocabulary probe (data/reader_tuning_v4.jsonl, never-seen words in those shapes),
 the lexicon's dev words in those shapes (new words in new shapes, through the parser), and the dev
 words in the training sentence shapes (the reader alone). None is a test list: decisions are made
 on these, so that the held-out lists stay clean. With --misses, prints each reader's misses on the
@@ -24,10 +25,11 @@ from studio.engine.text.reader import PromptReader  # noqa: E402
 from studio.engine.world.attributes import GROUPS  # noqa: E402
 
 PROBE = ROOT / "data" / "reader_tuning_v3.jsonl"
+VOCABULARY_PROBE = ROOT / "data" / "reader_tuning_v4.jsonl"
 
 
-def probe(parser: PromptParser, misses: bool = False) -> dict:
-    rows = [json.loads(ln) for ln in PROBE.read_text(encoding="utf-8").splitlines() if ln]
+def probe(parser: PromptParser, misses: bool = False, path: Path = PROBE) -> dict:
+    rows = [json.loads(ln) for ln in path.read_text(encoding="utf-8").splitlines() if ln]
     got = parser.parse_many([r["text"] for r in rows])
     hits = {g: [] for g in GROUPS}
     for r, p in zip(rows, got):
@@ -69,10 +71,12 @@ def main() -> None:
         reader = PromptReader(Path(folder))
         parser = PromptParser(reader=reader)
         p = probe(parser, show)
+        v = probe(parser, False, VOCABULARY_PROBE)
         s = dev_in_shapes(parser)
         d = dev_words(reader)
-        print(folder, "probe:", " ".join(f"{g} {v}" for g, v in p.items()),
-              "| dev words in its shapes:", " ".join(f"{g} {v}" for g, v in s.items()), "| dev:",
+        print(folder, "probe:", " ".join(f"{g} {x}" for g, x in p.items()),
+              "| vocabulary probe:", " ".join(f"{g} {v[g]}" for g in ("color", "shape", "motion")),
+              "| dev words in its shapes:", " ".join(f"{g} {x}" for g, x in s.items()), "| dev:",
               " ".join(f"{g} {100 * d[g]:.1f}" for g in ("color", "shape", "motion", "all")), flush=True)
 
 

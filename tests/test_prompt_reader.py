@@ -303,3 +303,27 @@ def test_tuned_layers_start_as_minilms_own():
         with torch.no_grad():
             x = layer(x, mask.bool())
     assert torch.allclose(x[mask.bool()], m.states(ids, mask)[mask.bool()], atol=1e-4)
+
+
+def test_a_never_seen_word_is_read_through_its_dictionary_definitions(parser, monkeypatch):
+    """"verdure" and "raisin" are in no colour list, and the reader alone guesses another colour for them; the
+    reader's reading of their WordNet definitions ("green foliage", "dried grape") says it
+    with words it was trained on."""
+    import studio.engine.text.parser as P
+    prompts = ["a small verdure ball", "a raisin ball"]
+    assert [parser.parse(t).values["color"] for t in prompts] == ["green", "purple"]
+    raisin = {w.word: w for w in parser.parse("a raisin ball").words}["raisin"]
+    assert (raisin.status, raisin.group, raisin.value) == ("matched", "color", "purple")
+    monkeypatch.setattr(P, "DEFINITIONS", 0)
+    alone = P.PromptParser(reader=parser.reader)
+    assert [alone.parse(t).values["color"] for t in prompts] != ["green", "purple"]
+
+
+def test_the_larger_colour_lists_name_only_a_word_read_as_a_colour(parser):
+    """Wikipedia's and meodai's colour names ("koi") ground a word the reader took for the object's colour; a
+    word they also list but the reader did not ("adrift") colours nothing."""
+    from studio.engine.text.color_names import palette_color
+    assert palette_color("koi") is None and palette_color("koi", more=True) == "orange"
+    assert parser.parse("a tiny koi square").values["color"] == "orange"
+    assert palette_color("adrift", more=True) is not None
+    assert parser.parse("a ball adrift on a blue sky").values["color"] is None

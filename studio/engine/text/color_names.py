@@ -78,9 +78,14 @@ def palette_of_rgb(rgb) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def palette_color(word: str) -> str | None:
-    """The palette colour a colour word names, or None when the word is not a colour name."""
+def palette_color(word: str, more: bool = False) -> str | None:
+    """The palette colour a colour word names, or None when the word is not a colour name. With `more`, a word
+    the survey, CSS and WordNet do not name is looked up in the larger lists too (Wikipedia's colour pages,
+    meodai's color-names): they name many everyday words ("adrift", "afternoon"), so only a word already
+    taken for a colour is looked up there."""
     rgb = colour_rgb(word)
+    if rgb is None and more:
+        rgb = _table()["more"].get(word)
     return palette_of_rgb(rgb) if rgb is not None else None
 
 

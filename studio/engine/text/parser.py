@@ -31,7 +31,18 @@ tagged as the object's colour, the colour comes from the sRGB value of that name
 survey or CSS (data shipped in matplotlib) or of its WordNet colour sense, and that value's palette
 colour from how the survey's people named such colours (`color_names.py`). The reader decides which
 words name the object's colour (and which the background's); colour data decides which colour a name is.
-This grounding is a hand-written rule over data, not something the reader learned.
+This grounding is a hand-written rule over data, not something the reader learned. A word the reader
+took for the object's colour that those three do not name is looked up in two larger lists of colour
+names too (Wikipedia's colour pages and meodai's color-names, `colour_table.json` "more"); they name
+many everyday words ("adrift"), so no other word is looked up there.
+
+Session 10 added one more rule, also hand-written: a never-seen word is read through its dictionary
+definitions. The reader reads the word's first two WordNet definitions as a prompt of their own, and
+the words there that it was trained on for a colour, shape or motion (`group_words`) say what the
+definitions say ("ketchup": "thick spicy sauce made from tomatoes", red). A never-seen word the reader
+used for nothing, or read as what a trained word of the prompt already says, gives a colour, shape or
+motion the prompt left open (or a colour no word says); a word read as the colour that no colour data
+names takes its definitions' colour over the reader's guess. Measured in session 10 (docs/NOTES.md).
 """
 from __future__ import annotations
 
@@ -39,6 +50,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..world.attributes import GROUPS
 from .color_names import palette_color
@@ -48,6 +60,32 @@ _TOKEN = re.compile(r"[a-z]+")
 CACHE = 4096
 BACKDROP = ("background", "backdrop", "backgrounds")     # a colour name before these names no object colour
 FOLLOW_TAGS = ("color", "shape", "motion")    # a value no word says gives way to a trained word's tag
+DEFINITIONS = 2              # how many of a never-seen word's WordNet definitions the reader reads (0: none)
+
+
+def definition_text(word: str) -> str:
+    """What the reader reads for a never-seen word: its first WordNet definitions."""
+    from .glosses import gloss
+    return "; ".join((gloss(word) or "").split("; ")[:DEFINITIONS])
+
+
+@lru_cache(maxsize=1)
+def group_words() -> dict:
+    """word -> the groups (colour, shape, motion) whose trained phrases hold it: the reader's hand-written words
+    and its lexicon's training words (a colour or a shape is said in one word, a motion in its phrases' words)."""
+    from . import reader_words as W
+    out: dict = {}
+    lex = W.lexicon("train")
+    for group, bank in (("color", W.COLOR), ("shape", W.SHAPE), ("motion", W.MOTION), ("motion", W.MOTION_FINITE),
+                        ("motion", W.MOTION_ADJECTIVE), ("color", lex["color"]), ("shape", lex["shape"]),
+                        ("motion", lex["motion"])):
+        for phrases in bank.values():
+            for p in phrases:
+                words = _TOKEN.findall(p) if group == "motion" else ([p] if _TOKEN.fullmatch(p) else [])
+                for w in words:
+                    if w not in W.FILLERS:
+                        out.setdefault(w, set()).add(group)
+    return out
 
 
 @dataclass
@@ -75,6 +113,7 @@ class PromptParser:
     def __init__(self, encoder: TextEncoder | None = None, threshold: float | None = None, reader=None):
         self._reader = reader
         self._cache: OrderedDict[str, object] = OrderedDict()
+        self._defs: OrderedDict[str, dict] = OrderedDict()      # never-seen word -> what its definitions say
         self._lock = threading.Lock()
 
     @property
@@ -101,9 +140,33 @@ class PromptParser:
                     self._cache.popitem(last=False)
         with self._lock:
             got = [self._cache.get(t) for t in texts]
-        return [self._parsed(r) for r in got]
+        known = self.reader.known_words
+        unseen = {w for r in got if r is not None for w, *_ in r.words if w not in known and len(w) > 2}
+        defs = self._definitions(unseen) if DEFINITIONS else {}
+        return [self._parsed(r, defs) for r in got]
 
-    def _parsed(self, reading) -> ParsedPrompt:
+    def _definitions(self, words: set) -> dict:
+        """Never-seen word -> {group: value} said by the trained words of its first WordNet definitions, as the
+        reader reads those definitions (one batched pass for the words not read before)."""
+        with self._lock:
+            todo = sorted(w for w in words if w not in self._defs)
+        texts = {w: definition_text(w) for w in todo}
+        have = [w for w in todo if texts[w]]
+        readings = self.reader.read_many([texts[w] for w in have]) if have else []
+        bank = group_words()
+        said = {w: {} for w in todo}
+        for w, r in zip(have, readings):
+            for word, tag, _p, _a in r.words:
+                group, _, value = tag.partition(":")
+                if group in bank.get(word, ()):
+                    said[w].setdefault(group, value)
+        with self._lock:
+            self._defs.update(said)
+            while len(self._defs) > CACHE:
+                self._defs.popitem(last=False)
+            return {w: self._defs.get(w, said.get(w, {})) for w in words}
+
+    def _parsed(self, reading, defs: dict | None = None) -> ParsedPrompt:
         if reading is None:                                   # no words at all: everything is open
             return ParsedPrompt({g: None for g in GROUPS}, [])
         known = self.reader.known_words
@@ -125,7 +188,7 @@ class PromptParser:
                 words.append(WordInfo(word, "unknown", similarity=prob))
             else:
                 group, value = tag.split(":", 1)
-                hue = palette_color(word) if group == "color" and word not in known else None
+                hue = palette_color(word, more=True) if group == "color" and word not in known else None
                 if hue is None and word not in known and reading.values.get(group) is None:
                     words.append(WordInfo(word, "unknown", similarity=prob))    # a guess the sentence did not use
                     continue
@@ -138,6 +201,7 @@ class PromptParser:
             if backdrop_colour:             # ... and the only colour word named it: the object's colour stays open
                 values["color"] = None
             self._ground_unused(words, unused, values)
+        self._read_definitions(words, values, defs or {})
         self._still_gives_way(words, values)
         self._follow_trained_tags(words, values)
         for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
@@ -155,6 +219,38 @@ class PromptParser:
             unsaid = g in FOLLOW_TAGS and not any(w.group == g and w.value == values.get(g) for w in words)
             if tagged and (values.get(g) is None or unsaid):
                 values[g] = tagged[0].value
+
+    @staticmethod
+    def _read_definitions(words: list, values: dict, defs: dict) -> None:
+        """What a never-seen word's definitions say, read by the reader (`_definitions`): the trained words there
+        tagged with a colour, shape or motion.
+
+        - A word the reader used for nothing, or read as what a trained word of the prompt already says ("a
+          ketchup ball": ketchup read as a shape), gives a colour, shape or motion the prompt left open, or a
+          colour that no word says ("thick spicy sauce made from tomatoes": red). Only for colour: a motion
+          no single word says is often the reader's reading of a whole phrase (paraphrase motion fell 3 points
+          when the rule took motion too).
+        - A word read as the object's colour that no colour data names takes its definitions' colour over the
+          reader's guess ("verdure", guessed purple: "green foliage").
+        """
+        for i, w in enumerate(words):
+            said = defs.get(w.word, {})
+            after = words[i + 1] if i + 1 < len(words) else None
+            if after and (after.group == "background" or after.word in BACKDROP):
+                continue                    # "on a crimson background": it names a background, not the object
+            redundant = w.status == "matched" and any(k.status == "known" and k.group == w.group for k in words)
+            if w.status == "unknown" or redundant:
+                for g in FOLLOW_TAGS:
+                    unsaid = g == "color" and not any(k.group == g and k.value == values.get(g) for k in words)
+                    if g in said and (values.get(g) is None or unsaid):
+                        values[g] = said[g]
+                        words[i] = WordInfo(w.word, "matched", g, said[g], w.similarity)
+                        break
+            elif w.status == "matched" and w.group == "color" and said.get("color", w.value) != w.value \
+                    and not palette_color(w.word, more=True):
+                if values.get("color") == w.value:
+                    values["color"] = said["color"]
+                words[i] = WordInfo(w.word, "matched", "color", said["color"], w.similarity)
 
     @staticmethod
     def _still_gives_way(words: list, values: dict) -> None:
