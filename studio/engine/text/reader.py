@@ -247,12 +247,14 @@ class PromptReader:
         self._features: OrderedDict[str, torch.Tensor] = OrderedDict()     # word -> its gloss features
 
     @torch.inference_mode()
-    def read_many(self, prompts: list[str]) -> list[Reading]:
+    def read_many(self, prompts: list[str], definitions: bool = True) -> list[Reading]:
+        """Readings of many prompts in one batched pass. Without `definitions`, the words it never saw bring no
+        gloss features (zeros, as for a word WordNet lacks): a cheap reading of the trained words in a text."""
         texts = [p.lower() for p in prompts]
         with self._lock:
             encoded = encode_states(texts, layers=6 - self.net.cfg.tuned_layers)
             glossed = {}                     # word -> its gloss features, every prompt's words in one pass
-            if self.net.cfg.gloss:
+            if self.net.cfg.gloss and definitions:
                 words = list(dict.fromkeys(w for t in texts for w in WORD.findall(t) if self._glossed(w)))
                 glossed = self._word_features(words)
         return [self._read(t, s, o, glossed) for t, (s, o) in zip(texts, encoded)]
