@@ -88,6 +88,26 @@ def prompt_reader_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
+def reader_session10_figures() -> str:
+    """Session 9's state (the first run of docs/reader_runs_session10.json) against the shipped one
+    (docs/eval_prompt_reader.json), with the issue's targets."""
+    before = next(iter(_json("docs/reader_runs_session10.json")["runs"].values()))["eval"]
+    now = _json("docs/eval_prompt_reader.json")
+    rows = [("reader_heldout_v2", "v2, the clean list, 400", "95 / 90 / 90"),
+            ("reader_heldout_list", "v1 held-out list, 600", ""),
+            ("paraphrase", "paraphrases, 108 (background)", "90 / 90 / 90"),
+            ("held_out_paraphrase", "held-out combinations, 108 (background)", "90 / 90 / 90"),
+            ("training", "training-style prompts, 108", "100 / 100 / 98")]
+
+    def cell(got: dict, key: str) -> str:
+        got = got[key].get("clip", got[key])
+        text = " / ".join(f"{100 * got[g]:.1f}" for g in ("color", "shape", "motion"))
+        return text + (f" ({100 * got['background']:.1f})" if "background" in got and "paraphrase" in key else "")
+    lines = ["| list: colour / shape / motion, clip | session 9 | session 10 | target |", "| --- | --- | --- | --- |"]
+    lines += [f"| {what} | {cell(before, key)} | {cell(now, key)} | {target} |" for key, what, target in rows]
+    return "\n".join(lines) + "\n"
+
+
 def reader_runs_figures(path: str = "docs/reader_runs_session6.json") -> str:
     """A session's retrained readers against the shipped one (docs/reader_runs_session*.json)."""
     runs = _json(path)["runs"]
@@ -107,20 +127,27 @@ def reader_runs_figures(path: str = "docs/reader_runs_session6.json") -> str:
         lines.append(f"| {what} | " + " | ".join(
             " / ".join(cell(runs[n], key, g) for g in ("color", "shape", "motion"))
             + (f" ({cell(runs[n], key, 'background')})" if extra else "") for n in names) + " |")
-    lines.append("| lexicon dev words, 600 captions: colour / shape / motion (size, speed) | " + " | ".join(
-        (" / ".join(f"{100 * runs[n]['dev_words'][g]:.1f}" for g in ("color", "shape", "motion"))
-         + f" ({100 * runs[n]['dev_words']['size']:.1f}, {100 * runs[n]['dev_words']['speed']:.1f})")
-        if runs[n].get("dev_words") else "not measured" for n in names) + " |")
+    if any("dev_words" in r for r in runs.values()):
+        lines.append("| lexicon dev words, 600 captions: colour / shape / motion (size, speed) | " + " | ".join(
+            (" / ".join(f"{100 * runs[n]['dev_words'][g]:.1f}" for g in ("color", "shape", "motion"))
+             + f" ({100 * runs[n]['dev_words']['size']:.1f}, {100 * runs[n]['dev_words']['speed']:.1f})")
+            if runs[n].get("dev_words") else "not measured" for n in names) + " |")
     if any("probe" in r for r in runs.values()):
         lines.append("| sentence-shape probe (data/reader_tuning_v3.jsonl), 480, text: colour / shape / motion "
                      "(background) | " + " | ".join(
                          " / ".join(f"{runs[n]['probe'][g]:.1f}" for g in ("color", "shape", "motion"))
                          + f" ({runs[n]['probe']['background']:.1f})" for n in names) + " |")
+    for key, what in (("vocab_probe", "vocabulary probe (data/reader_tuning_v4.jsonl), 600, text"),
+                      ("dev_in_shapes", "lexicon dev words in the probe's shapes, 600, text")):
+        if any(key in r for r in runs.values()):
+            lines.append(f"| {what}: colour / shape / motion | " + " | ".join(
+                " / ".join(f"{runs[n][key][g]:.1f}" for g in ("color", "shape", "motion")) for n in names) + " |")
     if any("background_dev" in r for r in runs.values()):
         lines.append("| WordNet background words: dev (all, 141 sentences) | " + " | ".join(
             f"{runs[n]['background_dev']} ({runs[n]['background_all']})" for n in names) + " |")
-    lines.append("| validation on its own captions (all groups right) | " + " | ".join(
-        f"{runs[n]['validation_all_groups']:.3f}" for n in names) + " |")
+    if any("validation_all_groups" in r for r in runs.values()):
+        lines.append("| validation on its own captions (all groups right) | " + " | ".join(
+            f"{runs[n]['validation_all_groups']:.3f}" for n in names) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -175,7 +202,9 @@ TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "p
           "shapes-motion-figures": shapes_motion_figures, "reader-runs-session6": reader_runs_figures,
           "reader-runs-session7": lambda: reader_runs_figures("docs/reader_runs_session7.json"),
           "reader-runs-session8": lambda: reader_runs_figures("docs/reader_runs_session8.json"),
-          "reader-runs-session9": lambda: reader_runs_figures("docs/reader_runs_session9.json")}
+          "reader-runs-session9": lambda: reader_runs_figures("docs/reader_runs_session9.json"),
+          "reader-runs-session10": lambda: reader_runs_figures("docs/reader_runs_session10.json"),
+          "reader-session10": reader_session10_figures}
 
 
 def regenerate(text: str) -> str:

@@ -327,3 +327,9 @@ def test_the_larger_colour_lists_name_only_a_word_read_as_a_colour(parser):
     assert parser.parse("a tiny koi square").values["color"] == "orange"
     assert palette_color("adrift", more=True) is not None
     assert parser.parse("a ball adrift on a blue sky").values["color"] is None
+
+
+def test_a_trained_colour_word_outranks_the_larger_colour_lists(parser):
+    """"pickle" is yellow in meodai's list, but "pickle green" says green with a word the reader was trained on."""
+    assert parser.parse("make me a pickle green triangle that slowly gets bigger").values["color"] == "green"
+    assert parser.parse("a pickle triangle").values["color"] == "yellow"

@@ -175,6 +175,8 @@ class PromptParser:
         words, grounded, backdrop_colour = [], False, False
         unused = []                  # never-seen words it used for nothing or read as outside the world
         following = [w for w, *_ in reading.words[1:]] + [""]
+        # the larger colour lists only where no trained word names the colour ("pickle green" is green)
+        more = not any(t.startswith("color:") and w in known for w, t, *_ in reading.words)
         for (word, tag, prob, _att), after in zip(reading.words, following):
             if tag.startswith("color:") and word not in known and after in BACKDROP:
                 tag, backdrop_colour = "out", True   # "a crimson background": a colour the world has no background for
@@ -189,7 +191,7 @@ class PromptParser:
                 words.append(WordInfo(word, "unknown", similarity=prob))
             else:
                 group, value = tag.split(":", 1)
-                hue = palette_color(word, more=True) if group == "color" and word not in known else None
+                hue = palette_color(word, more=more) if group == "color" and word not in known else None
                 if hue is None and word not in known and reading.values.get(group) is None:
                     words.append(WordInfo(word, "unknown", similarity=prob))    # a guess the sentence did not use
                     continue
