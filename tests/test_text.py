@@ -149,7 +149,7 @@ def test_a_never_seen_word_the_clip_does_not_follow_is_not_called_understood():
     class Reader:
         known_words = frozenset({"a", "red", "ball", "moving", "left"})
 
-        def read_many(self, prompts):
+        def read_many(self, prompts, definitions=True):
             values = {"color": "red", "shape": "circle", "size": None, "motion": "left", "speed": None,
                       "background": None}
             words = [("a", "fill", 1.0, 0.0), ("red", "color:red", 0.9, 1.0), ("glimmering", "color:blue", 0.6, 0.1),
