@@ -65,6 +65,8 @@ class Recipe:
                                  # alone (ReaderConfig.gloss_senses)
     unfreeze: str = ""           # with gloss_only: groups (comma list) whose value head and attention query train
                                  # whole, not only their gloss columns (the base's reading of them may move)
+    p_predicate: float = 0.0     # the colour said in a clause of its own (reader_captions.CaptionConfig.p_predicate)
+    tags_only: bool = False      # with gloss_only: only the word-tag heads train (the values read exactly as before)
     init: str = ""               # with gloss_only: a reader folder of the same config (a shipped gloss reader) whose
                                  # gloss weights are the start, not zero (a fine-tune of that reader)
 
@@ -261,7 +263,7 @@ def main() -> None:
     t0 = time.perf_counter()
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
                                 colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter,
-                                p_auxiliary=recipe.p_auxiliary)
+                                p_auxiliary=recipe.p_auxiliary, p_predicate=recipe.p_predicate)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0
@@ -291,6 +293,9 @@ def main() -> None:
         if recipe.init:
             from safetensors.torch import load_file
             net.load_state_dict(load_file(str(Path(recipe.init) / "model.safetensors")))
+        if recipe.tags_only:
+            for n, p in net.named_parameters():
+                p.requires_grad_(n.startswith(("tag.", "tag_raw.")))
     top = list(net.top.parameters())
     head = [p for n, p in net.named_parameters() if not n.startswith("top.") and p.requires_grad]
     groups = [{"params": head, "lr": recipe.lr}] + ([{"params": top, "lr": recipe.lr_top}] if top else [])

@@ -1,6 +1,7 @@
 """The learned prompt reader (models/prompt-reader): phrases of every kind its captions teach, words it
 never saw, the held-out list kept apart from training, and the models that read prompts through it."""
 import json
+import sys
 import re
 from pathlib import Path
 
@@ -333,3 +334,30 @@ def test_a_trained_colour_word_outranks_the_larger_colour_lists(parser):
     """"pickle" is yellow in meodai's list, but "pickle green" says green with a word the reader was trained on."""
     assert parser.parse("make me a pickle green triangle that slowly gets bigger").values["color"] == "green"
     assert parser.parse("a pickle triangle").values["color"] == "yellow"
+
+
+def test_captions_can_say_the_colour_in_a_clause_of_its_own():
+    from studio.engine.text.reader_captions import COLOUR_PREDICATE, CaptionConfig
+    assert not any(f"{b} " in c.text for c in caption_set(300, 5) for b, _ in COLOUR_PREDICATE if b)
+    caps = [c for c in caption_set(400, 5, CaptionConfig(p_predicate=0.5)) if c.labels["color"] != "open"]
+    clause = [c for c in caps if any(b and f" {b} " in f" {c.text} " for b, _ in COLOUR_PREDICATE)]
+    assert len(clause) > 60
+    for c in caps:                              # the colour is said once, tagged with its label
+        tagged = [t for _, _, t in c.words if t.startswith("color:")]
+        assert tagged and set(tagged) == {f"color:{c.labels['color']}"}, c.text
+
+
+def test_the_vocabulary_probe_holds_no_test_list_word_and_no_word_the_reader_trained_on():
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_reader_lexicon import held_out_words
+    held = held_out_words()
+    prefixes = {w[:5] for w in held if len(w) >= 5}
+    card = json.loads((ROOT / "models" / "prompt-reader" / "model.json").read_text())
+    trained = set(card["training_words"])
+    rows = [json.loads(ln) for ln in (ROOT / "data" / "reader_tuning_v4.jsonl").read_text().splitlines() if ln]
+    assert len(rows) == 600
+    for r in rows:
+        for g in ("color", "shape", "motion"):
+            if g in r["phrases"]:
+                w = r["phrases"][g]
+                assert w not in held and w[:5] not in prefixes and w not in trained, g

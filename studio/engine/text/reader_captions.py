@@ -78,6 +78,7 @@ class CaptionConfig:
     colour_after_ways: int = 4         # how many of COLOUR_AFTER's ways to say it
     survey_filter: bool = False        # drop survey names too close to a held-out word ("vermillion")
     p_auxiliary: float = 0.0           # a motion said after a verb that carries none ("which carries on rolling")
+    p_predicate: float = 0.0           # the colour said in a clause of its own ("... . the colour should be red")
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -151,7 +152,7 @@ def _background_phrase(b: _Builder, rng, bg: str, labels: dict, cfg: CaptionConf
 
 def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool, cfg: CaptionConfig) -> None:
     size = _word(rng, "size", v["size"], W.SIZE[v["size"]], cfg) if v["size"] != OPEN else ""
-    colour = colour_word(rng, v["color"], cfg) if v["color"] != OPEN else ""
+    colour = colour_word(rng, v["color"], cfg) if v["color"] != OPEN and not v.get("_predicate") else ""
     noun = _word(rng, "shape", v["shape"], W.SHAPE[v["shape"]], cfg) if v["shape"] != OPEN else _pick(rng, W.GENERIC_NOUNS)
     noun_tag = f"shape:{v['shape']}" if v["shape"] != OPEN else "fill"
     if v["shape"] == OPEN and rng.random() < 0.4:          # a subject outside the world: the shape stays open
@@ -178,6 +179,12 @@ def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool, cfg: CaptionConfig
         b.add(before).add(colour, f"color:{v['color']}").add(after)
 
 
+# the colour said in a clause of its own, after the rest (session 10; not the tuning probes' "it's", "make it",
+# "... please"): (words before it, words after it)
+COLOUR_PREDICATE = [("the colour should be", ""), ("colour:", ""), ("paint it", ""), ("colour it", ""),
+                    ("i want it", ""), ("", "is the colour"), ("", "would be nice"), ("it should look", ""),
+                    ("the colour is", ""), ("go with", "for the colour"), ("its colour:", ""), ("", "for the colour")]
+
 # the colour said after the noun: (words before it, words after it)
 COLOUR_AFTER = [("that is", ""), ("in", ""), (",", ""), ("painted", ""), ("dyed", ""), ("tinged", ""),
                 ("coated in", ""), ("", "in colour"), ("with a", "colour"), ("in a", "shade"), ("of a", "color"),
@@ -192,6 +199,8 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
     """One tagged caption in the reader's own words."""
     v = _values(rng, cfg)
     labels = dict(v)
+    if cfg.p_predicate and v["color"] != OPEN and rng.random() < cfg.p_predicate:
+        v["_predicate"] = True                  # the noun phrase leaves the colour for a clause of its own
     b = _Builder()
     has_motion = v["motion"] != OPEN
     motion_adj = has_motion and rng.random() < 0.15
@@ -243,7 +252,7 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
     elif order == 3:                                     # a comma list in any order
         parts = []
         for g in ("size", "color", "shape", "motion", "background"):
-            if v[g] == OPEN:
+            if v[g] == OPEN or (g == "color" and v.get("_predicate")):
                 continue
             sub = _Builder()
             if g == "motion":
@@ -277,6 +286,10 @@ def reader_caption(rng: np.random.Generator, cfg: CaptionConfig = CaptionConfig(
         else:
             bg_part()
             motion_part()
+    if v.get("_predicate"):
+        before, after = _pick(rng, COLOUR_PREDICATE)
+        b.add(_pick(rng, [".", ",", ";", "-"])).add(before).add(colour_word(rng, v["color"], cfg), f"color:{v['color']}")
+        b.add(after)
     if rng.random() < cfg.p_outside:
         if rng.random() < 0.5:
             _outside(b, rng)
