@@ -361,3 +361,12 @@ def test_the_vocabulary_probe_holds_no_test_list_word_and_no_word_the_reader_tra
             if g in r["phrases"]:
                 w = r["phrases"][g]
                 assert w not in held and w[:5] not in prefixes and w not in trained, g
+
+
+def test_a_never_seen_motion_after_keeps_moves_when_its_definitions_say_a_motion(parser):
+    """"keeps" is read as staying still; "climbing", never seen, asks for a motion its definitions confirm ("an
+    event that involves rising to a higher point"), so the clip climbs; a second word of rest keeps it still."""
+    climbing = parser.parse("the orb is paprika and it keeps climbing")
+    assert climbing.values["motion"] == "up"
+    assert {w.word: w.status for w in climbing.words}["keeps"] == "unknown"
+    assert parser.parse("a red ball that keeps loafing").values["motion"] == "still"

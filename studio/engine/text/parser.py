@@ -18,7 +18,8 @@ the clip shows.
 
 One more hand-written rule, not learned: when the reader chose "still", said only by words it never
 saw, and words it was trained on ask for a motion ("a ball that keeps rolling right": the reader
-takes "keeps" for staying still), the clip follows the trained words' motion and the never-seen words
+takes "keeps" for staying still; since session 10 also a never-seen word whose definitions say a
+motion), the clip follows the trained words' motion and the never-seen words
 count as unknown. And a group the reader left open takes the value that a word it was trained on is
 tagged with ("periwinkle" is tagged blue, but the colour head left the colour to the seed); so does
 a colour, shape or motion the reader chose that no word is tagged with ("a periwinkle ball hopping
@@ -205,7 +206,7 @@ class PromptParser:
                 values["color"] = None
             self._ground_unused(words, unused, values)
         self._read_definitions(words, values, defs or {})
-        self._still_gives_way(words, values)
+        self._still_gives_way(words, values, defs or {})
         self._follow_trained_tags(words, values)
         for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
             second_motion = w.group == "motion" and w.value != "still"    # "..., then soaring": a second motion
@@ -256,16 +257,20 @@ class PromptParser:
                 words[i] = WordInfo(w.word, "matched", "color", said["color"], w.similarity)
 
     @staticmethod
-    def _still_gives_way(words: list, values: dict) -> None:
+    def _still_gives_way(words: list, values: dict, defs: dict = {}) -> None:
         """The reader chose "still", said only by words it never saw ("it keeps rolling right": "keeps" read as
         staying still), while words it was trained on ask for a motion: the clip follows those (and the never-seen
         words, which the clip no longer follows, count as unknown). Only for "still": the tags of trained words are
-        not surer than the reader's choice of a motion ("floating" is tagged down in "a disc floating upward")."""
+        not surer than the reader's choice of a motion ("floating" is tagged down in "a disc floating upward").
+        Since session 10 a never-seen word read as a motion counts too when its definitions say a motion ("it
+        keeps climbing": "an event that involves rising to a higher point"); without that check, v1's motion
+        fell in session 9."""
         if values.get("motion") != "still":
             return
         said = [w for w in words if w.group == "motion" and w.status in ("known", "matched")]
         chosen = [w for w in said if w.value == "still"]
-        moving = [w for w in said if w.status == "known" and w.value != "still"]
+        moving = [w for w in said if w.value != "still"
+                  and (w.status == "known" or defs.get(w.word, {}).get("motion", "still") != "still")]
         if chosen and moving and all(w.status == "matched" for w in chosen):
             values["motion"] = moving[0].value
 
