@@ -257,7 +257,7 @@ class PromptParser:
                 words[i] = WordInfo(w.word, "matched", "color", said["color"], w.similarity)
 
     @staticmethod
-    def _still_gives_way(words: list, values: dict, defs: dict = {}) -> None:
+    def _still_gives_way(words: list, values: dict, defs: dict) -> None:
         """The reader chose "still", said only by words it never saw ("it keeps rolling right": "keeps" read as
         staying still), while words it was trained on ask for a motion: the clip follows those (and the never-seen
         words, which the clip no longer follows, count as unknown). Only for "still": the tags of trained words are
