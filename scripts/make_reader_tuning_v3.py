@@ -54,6 +54,19 @@ def fill(template: str, phrases: dict) -> str:
     return re.sub(r" ([,.;?)])", r"\1", text).replace("(,", "(")
 
 
+def probe_row(template: str, values: dict, phrases: dict) -> dict:
+    """A probe row: the template filled with the phrases (keyed "bg" for the background; a still motion says no
+    speed), its labels (group -> value, "open" where the template says nothing of the group), template, phrases."""
+    text = template
+    if values["motion"] == "still":
+        for k, v in STILL.items():
+            text = text.replace(k, v)
+    key = {g: "bg" if g == "background" else g for g in GROUPS}
+    said = {g: "{" + key[g] + "}" in text or (g == "motion" and "{motion_cap}" in text) for g in GROUPS}
+    return {"text": fill(text, phrases), "labels": {g: (values[g] if said[g] else "open") for g in GROUPS},
+            "template": template, "phrases": {g: phrases[key[g]] for g in GROUPS if said[g]}}
+
+
 def main(n: int = 480) -> None:
     from studio.engine.text import reader_words as W
     banks = {"color": W.COLOR, "shape": W.SHAPE, "size": W.SIZE, "speed": W.SPEED, "motion": W.MOTION,
@@ -62,17 +75,7 @@ def main(n: int = 480) -> None:
     def row(a, rng) -> dict:
         template = _pick(rng, TEMPLATES)
         phrases = {k: _pick(rng, b[getattr(a, "background" if k == "bg" else k)]) for k, b in banks.items()}
-        text = template
-        if a.motion == "still":
-            for k, v in STILL.items():
-                text = text.replace(k, v)
-        text = fill(text, phrases)
-        key = {g: "bg" if g == "background" else g for g in GROUPS}
-        said = {g: "{" + key[g] + "}" in template or (g == "motion" and "{motion_cap}" in template) for g in GROUPS}
-        used = {g: said[g] and (g != "speed" or a.motion != "still") for g in GROUPS}
-        labels = {g: (getattr(a, g) if used[g] else "open") for g in GROUPS}
-        return {"text": text, "labels": labels, "template": template,
-                "phrases": {g: phrases[key[g]] for g in GROUPS if used[g]}}
+        return probe_row(template, a.as_dict(), phrases)
 
     write_rows(OUT, n, SEED, row)
 

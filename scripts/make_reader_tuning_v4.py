@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from build_reader_lexicon import held_out_words  # noqa: E402
-from make_reader_tuning_v3 import STILL, TEMPLATES, fill  # noqa: E402
+from make_reader_heldout import _pick  # noqa: E402
+from make_reader_tuning_v3 import TEMPLATES, probe_row  # noqa: E402
 
 OUT = ROOT / "data" / "reader_tuning_v4.jsonl"
 SEED = 2610
@@ -98,26 +99,15 @@ def main(n: int = 600) -> None:
     from studio.engine.text import reader_words as W
     vocab = vocabulary()
     rng = np.random.default_rng(SEED)
-
-    def pick(xs):
-        return xs[int(rng.integers(len(xs)))]
     own = {"size": W.SIZE, "speed": W.SPEED, "bg": W.BACKGROUND}
     rows = []
     while len(rows) < n:
-        labels = {g: pick([v for v, ws in vocab[g].items() if ws]) for g in vocab}
-        labels |= {"size": pick(list(W.SIZE)), "speed": pick(list(W.SPEED)), "background": pick(list(W.BACKGROUND))}
-        template = pick(TEMPLATES)
-        phrases = {g: pick(vocab[g][labels[g]]) for g in vocab}
-        phrases |= {k: pick(b[labels["background" if k == "bg" else k]]) for k, b in own.items()}
-        text = template
-        if labels["motion"] == "still":
-            for k, v in STILL.items():
-                text = text.replace(k, v)
-        said = {g: "{" + ("bg" if g == "background" else g) + "}" in text or (g == "motion" and "{motion_cap}" in text)
-                for g in labels}
-        rows.append({"text": fill(text, phrases), "template": template,
-                     "labels": {g: labels[g] if said[g] else "open" for g in labels},
-                     "phrases": {g: phrases["bg" if g == "background" else g] for g in labels if said[g]}})
+        values = {g: _pick(rng, [v for v, ws in vocab[g].items() if ws]) for g in vocab}
+        values |= {g: _pick(rng, list(getattr(W, g.upper()))) for g in ("size", "speed", "background")}
+        template = _pick(rng, TEMPLATES)
+        phrases = {g: _pick(rng, vocab[g][values[g]]) for g in vocab}
+        phrases |= {k: _pick(rng, b[values["background" if k == "bg" else k]]) for k, b in own.items()}
+        rows.append(probe_row(template, values, phrases))
     OUT.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     counts = {g: {v: len(ws) for v, ws in vals.items()} for g, vals in vocab.items()}
     print(f"wrote {len(rows)} rows to {OUT}; words kept per value: {counts}")

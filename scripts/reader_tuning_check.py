@@ -47,18 +47,16 @@ def probe(parser: PromptParser, misses: bool = False, path: Path = PROBE) -> dic
 def dev_in_shapes(parser: PromptParser, n: int = 600) -> dict:
     """Colour, shape and motion of prompts made of the lexicon's dev words (never trained on) in the probe's
     sentence shapes, read through the parser."""
+    from make_reader_heldout import _pick
     from make_reader_tuning_v3 import TEMPLATES, fill
     from studio.engine.text import reader_words as W
     dev = W.lexicon("dev")
     rng = np.random.default_rng(8)
-
-    def pick(xs):
-        return xs[int(rng.integers(len(xs)))]
     rows = []
     for _ in range(n):
-        lab = {g: pick([v for v in dev[g] if dev[g][v]]) for g in ("color", "shape", "motion")}
-        ph = {g: pick(dev[g][lab[g]]) for g in lab}
-        rows.append((fill(pick(TEMPLATES), {**ph, "size": "", "speed": "", "bg": "plain"}), lab))
+        lab = {g: _pick(rng, [v for v in dev[g] if dev[g][v]]) for g in ("color", "shape", "motion")}
+        ph = {g: _pick(rng, dev[g][lab[g]]) for g in lab}
+        rows.append((fill(_pick(rng, TEMPLATES), {**ph, "size": "", "speed": "", "bg": "plain"}), lab))
     got = parser.parse_many([t for t, _ in rows])
     return {g: round(100 * float(np.mean([p.values[g] == lab[g] for p, (_, lab) in zip(got, rows)])), 1)
             for g in ("color", "shape", "motion")}

@@ -89,6 +89,17 @@ def group_words() -> dict:
     return out
 
 
+def _says(words: list, group: str, value) -> bool:
+    """Whether a word of the prompt is tagged with that value of the group."""
+    return any(w.group == group and w.value == value for w in words)
+
+
+def _before_backdrop(words: list, i: int) -> bool:
+    """Whether word i comes right before the background's words ("crimson" in "on a crimson background")."""
+    after = words[i + 1] if i + 1 < len(words) else None
+    return bool(after and (after.group == "background" or after.word in BACKDROP))
+
+
 @dataclass
 class WordInfo:
     word: str
@@ -220,7 +231,7 @@ class PromptParser:
         word it was trained on that is tagged with that group ("a periwinkle ball": the colour head left it open)."""
         for g in GROUPS:
             tagged = [w for w in words if w.group == g and w.status == "known"]
-            unsaid = g in FOLLOW_TAGS and not any(w.group == g and w.value == values.get(g) for w in words)
+            unsaid = g in FOLLOW_TAGS and not _says(words, g, values.get(g))
             if tagged and (values.get(g) is None or unsaid):
                 values[g] = tagged[0].value
 
@@ -239,13 +250,12 @@ class PromptParser:
         """
         for i, w in enumerate(words):
             said = defs.get(w.word, {})
-            after = words[i + 1] if i + 1 < len(words) else None
-            if after and (after.group == "background" or after.word in BACKDROP):
+            if _before_backdrop(words, i):
                 continue                    # "on a crimson background": it names a background, not the object
             redundant = w.status == "matched" and any(k.status == "known" and k.group == w.group for k in words)
             if w.status == "unknown" or redundant:
                 for g in FOLLOW_TAGS:
-                    unsaid = g == "color" and not any(k.group == g and k.value == values.get(g) for k in words)
+                    unsaid = g == "color" and not _says(words, g, values.get(g))
                     if g in said and (values.get(g) is None or unsaid):
                         values[g] = said[g]
                         words[i] = WordInfo(w.word, "matched", g, said[g], w.similarity)
@@ -283,8 +293,7 @@ class PromptParser:
         for i in unused:
             w = words[i]
             hue = palette_color(w.word)
-            after = words[i + 1] if i + 1 < len(words) else None
-            if hue is not None and not (after and (after.group == "background" or after.word in BACKDROP)):
+            if hue is not None and not _before_backdrop(words, i):
                 values["color"] = hue
                 words[i] = WordInfo(w.word, "matched", "color", hue, w.similarity)
                 return
