@@ -95,22 +95,28 @@ def vocabulary() -> dict:
                 for v, ws in vals.items()} for g, vals in WORDS.items()}
 
 
-def main(n: int = 600) -> None:
+def write(vocab: dict, out: Path, seed: int, templates: list, n: int = 600, motion=lambda phrase: phrase) -> None:
+    """Writes n probe rows: colour, shape and motion phrases from `vocab` (`motion` may reword a motion phrase),
+    size, speed and background the reader's own words, in `templates`."""
     from studio.engine.text import reader_words as W
-    vocab = vocabulary()
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     own = {"size": W.SIZE, "speed": W.SPEED, "bg": W.BACKGROUND}
     rows = []
     while len(rows) < n:
         values = {g: _pick(rng, [v for v, ws in vocab[g].items() if ws]) for g in vocab}
         values |= {g: _pick(rng, list(getattr(W, g.upper()))) for g in ("size", "speed", "background")}
-        template = _pick(rng, TEMPLATES)
+        template = _pick(rng, templates)
         phrases = {g: _pick(rng, vocab[g][values[g]]) for g in vocab}
+        phrases["motion"] = motion(phrases["motion"])
         phrases |= {k: _pick(rng, b[values["background" if k == "bg" else k]]) for k, b in own.items()}
         rows.append(probe_row(template, values, phrases))
-    OUT.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     counts = {g: {v: len(ws) for v, ws in vals.items()} for g, vals in vocab.items()}
-    print(f"wrote {len(rows)} rows to {OUT}; words kept per value: {counts}")
+    print(f"wrote {len(rows)} rows to {out}; words kept per value: {counts}")
+
+
+def main() -> None:
+    write(vocabulary(), OUT, SEED, TEMPLATES)
 
 
 if __name__ == "__main__":

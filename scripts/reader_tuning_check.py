@@ -1,12 +1,13 @@
 """The tuning figures of one or more readers, read from the text alone (no render): session 9's
 sentence-shape probe (data/reader_tuning_v3.jsonl, the reader's own words in new sentence shapes),
-session 10's vocabulary probe (data/reader_tuning_v4.jsonl, never-seen words in those shapes),
+session 10's vocabulary probe (data/reader_tuning_v4.jsonl, never-seen words in those shapes), session
+11's shapes-and-motions probe (data/reader_tuning_v5.jsonl, never-seen everyday objects and rarer verbs),
 the lexicon's dev words in those shapes (new words in new shapes, through the parser), and the dev
 words in the training sentence shapes (the reader alone). None is a test list: decisions are made
 on these, so that the held-out lists stay clean. With --misses, prints each reader's misses on the
-probe.
+probe. With --json FILE, writes the figures of the (last) reader there too.
 
-    OMP_NUM_THREADS=2 .venv/bin/python scripts/reader_tuning_check.py [--misses] models/prompt-reader [DIR ...]
+    OMP_NUM_THREADS=2 .venv/bin/python scripts/reader_tuning_check.py [--misses] [--json F] models/prompt-reader [DIR ...]
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from studio.engine.world.attributes import GROUPS  # noqa: E402
 
 PROBE = ROOT / "data" / "reader_tuning_v3.jsonl"
 VOCABULARY_PROBE = ROOT / "data" / "reader_tuning_v4.jsonl"
+OBJECT_PROBE = ROOT / "data" / "reader_tuning_v5.jsonl"
 
 
 def probe(parser: PromptParser, misses: bool = False, path: Path = PROBE) -> dict:
@@ -65,17 +67,25 @@ def dev_in_shapes(parser: PromptParser, n: int = 600) -> dict:
 def main() -> None:
     from train_prompt_reader import dev_words
     show = "--misses" in sys.argv
-    for folder in [a for a in sys.argv[1:] if not a.startswith("--")]:
+    args = sys.argv[1:]
+    out = args[args.index("--json") + 1] if "--json" in args else None
+    for folder in [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or args[i - 1] != "--json")]:
         reader = PromptReader(Path(folder))
         parser = PromptParser(reader=reader)
         p = probe(parser, show)
         v = probe(parser, False, VOCABULARY_PROBE)
+        o = probe(parser, False, OBJECT_PROBE)
         s = dev_in_shapes(parser)
         d = dev_words(reader)
         print(folder, "probe:", " ".join(f"{g} {x}" for g, x in p.items()),
               "| vocabulary probe:", " ".join(f"{g} {v[g]}" for g in ("color", "shape", "motion")),
+              "| objects probe:", " ".join(f"{g} {o[g]}" for g in ("color", "shape", "motion")),
               "| dev words in its shapes:", " ".join(f"{g} {x}" for g, x in s.items()), "| dev:",
               " ".join(f"{g} {100 * d[g]:.1f}" for g in ("color", "shape", "motion", "all")), flush=True)
+        if out:
+            keep = ("color", "shape", "motion")
+            Path(out).write_text(json.dumps({"probe": p, "vocab_probe": {g: v[g] for g in keep},
+                                             "objects_probe": {g: o[g] for g in keep}, "dev_in_shapes": s}, indent=1))
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ class Recipe:
     colour_after_ways: int = 4
     survey_filter: bool = False
     p_auxiliary: float = 0.0     # a motion after a verb that says none of it ("that carries on rolling")
+    p_more_colour: float = 0.0   # a colour said by a name only the larger colour lists have ("make it lichen")
     tuned_layers: int = 0        # MiniLM's last layers fine-tuned with the head (a copy ships with the reader)
     lr_top: float = 1e-4         # their learning rate
     gloss: bool = False          # each word also gives the embedding of its WordNet definitions (text/glosses.py)
@@ -263,7 +264,8 @@ def main() -> None:
     t0 = time.perf_counter()
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
                                 colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter,
-                                p_auxiliary=recipe.p_auxiliary, p_predicate=recipe.p_predicate)
+                                p_auxiliary=recipe.p_auxiliary, p_predicate=recipe.p_predicate,
+                                p_more_colour=recipe.p_more_colour)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0

@@ -347,20 +347,53 @@ def test_captions_can_say_the_colour_in_a_clause_of_its_own():
         assert tagged and set(tagged) == {f"color:{c.labels['color']}"}, c.text
 
 
-def test_the_vocabulary_probe_holds_no_test_list_word_and_no_word_the_reader_trained_on():
+@pytest.mark.parametrize("probe", ["reader_tuning_v4.jsonl", "reader_tuning_v5.jsonl"])
+def test_the_vocabulary_probes_hold_no_test_list_word_and_no_word_the_reader_trained_on(probe):
     sys.path.insert(0, str(ROOT / "scripts"))
     from build_reader_lexicon import held_out_words
     held = held_out_words()
     prefixes = {w[:5] for w in held if len(w) >= 5}
     card = json.loads((ROOT / "models" / "prompt-reader" / "model.json").read_text())
     trained = set(card["training_words"])
-    rows = [json.loads(ln) for ln in (ROOT / "data" / "reader_tuning_v4.jsonl").read_text().splitlines() if ln]
+    rows = [json.loads(ln) for ln in (ROOT / "data" / probe).read_text().splitlines() if ln]
     assert len(rows) == 600
     for r in rows:
         for g in ("color", "shape", "motion"):
             if g in r["phrases"]:
-                w = r["phrases"][g]
+                w = r["phrases"][g].removeprefix("going ")
                 assert w not in held and w[:5] not in prefixes and w not in trained, g
+
+
+def test_the_colour_head_s_focus_names_a_colour_only_with_a_free_never_seen_word(parser, monkeypatch):
+    """"lichen" is used for nothing, and the colour head attends to it most: the larger colour lists name its colour.
+    "adrift", which those lists also name, is the prompt's only motion word, so the colour stays open."""
+    import studio.engine.text.parser as P
+    prompt = "on a starry sky background there should be a lichen pizza drooping"
+    reading = parser.reader.read(prompt)
+    words = [w for w, *_ in reading.words]
+    assert max(zip(reading.focus["color"], words))[1] == "lichen"
+    lichen = {w.word: w for w in parser.parse(prompt).words}["lichen"]
+    assert (parser.parse(prompt).values["color"], lichen.status, lichen.value) == ("green", "matched", "green")
+    assert parser.parse("a ball adrift on a blue sky").values["color"] is None
+    monkeypatch.setattr(P, "FOCUS", 1.01)
+    assert P.PromptParser(reader=parser.reader).parse(prompt).values["color"] is None
+
+
+def test_names_only_the_larger_colour_lists_have_avoid_the_test_lists_and_the_probes():
+    """The captions' "more" colour names (`reader_words.more_colours`) hold no word of a test list, of studio eval or
+    of the tuning probes, and each is under the colour its sRGB is named by."""
+    from studio.engine.text import reader_words as W
+    from studio.engine.text.color_names import palette_color
+    more = W.more_colours()
+    words = [w for ws in more.values() for w in ws]
+    assert len(words) > 1000 and len(set(words)) == len(words)
+    probe = set()
+    for name in W.PROBES:
+        for ln in (ROOT / "data" / name).read_text().splitlines():
+            probe |= {w for p in json.loads(ln)["phrases"].values() for w in _words(p)}
+    for value, ws in more.items():
+        for w in ws:
+            assert not W.too_close_to_held_out(w) and w not in probe and palette_color(w, more=True) == value, w
 
 
 def test_a_never_seen_motion_after_keeps_moves_when_its_definitions_say_a_motion(parser):
@@ -370,3 +403,16 @@ def test_a_never_seen_motion_after_keeps_moves_when_its_definitions_say_a_motion
     assert climbing.values["motion"] == "up"
     assert {w.word: w.status for w in climbing.words}["keeps"] == "unknown"
     assert parser.parse("a red ball that keeps loafing").values["motion"] == "still"
+
+
+def test_an_open_shape_is_read_from_plain_words_of_a_never_seen_word_s_definitions(parser, monkeypatch):
+    """"bagel" is no training word and the reader leaves the shape open; its definition says "doughnut-shaped"."""
+    import studio.engine.text.parser as P
+    prompt = "a yellow bagel rolling to the right"
+    got = parser.parse(prompt)
+    assert (got.values["shape"], got.values["motion"]) == ("circle", "right")
+    assert {w.word: (w.status, w.value) for w in got.words}["bagel"] == ("matched", "circle")
+    assert P.said_by_definitions("bagel", "shape") == "circle"
+    assert P.said_by_definitions("giraffe", "shape") is None
+    monkeypatch.setattr(P, "OPEN_BY_DEFINITIONS", ())
+    assert P.PromptParser(reader=parser.reader).parse(prompt).values["shape"] is None

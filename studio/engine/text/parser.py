@@ -44,6 +44,13 @@ definitions say ("ketchup": "thick spicy sauce made from tomatoes", red). A neve
 used for nothing, or read as what a trained word of the prompt already says, gives a colour, shape or
 motion the prompt left open (or a colour no word says); a word read as the colour that no colour data
 names takes its definitions' colour over the reader's guess. Measured in session 10 (docs/NOTES.md).
+
+Session 11 added two more, hand-written, each over something learned (the reader's per-group attention, `focus`):
+a colour no word says is named by the never-seen word the colour head attends to most, when that word is free
+(used for nothing, or for a group another word says too) and a colour list, the larger ones included, names it
+("a lichen pizza"); and an open shape (or motion) is read from a free never-seen word its head attends to, when
+plain words of that word's definitions name one value ("bagel": "doughnut-shaped", `DEFINITION_WORDS`). Measured
+in session 11 (docs/NOTES.md, docs/reader_runs_session11.json).
 """
 from __future__ import annotations
 
@@ -61,6 +68,9 @@ _TOKEN = re.compile(r"[a-z]+")
 CACHE = 4096
 BACKDROP = ("background", "backdrop", "backgrounds")     # a colour name before these names no object colour
 FOLLOW_TAGS = ("color", "shape", "motion")    # a value no word says gives way to a trained word's tag
+FOCUS = 0.3                  # the colour head's attention share that picks out a never-seen colour name
+SHAPE_FOCUS = 0.15           # ... and that of the shape (or motion) head that picks a never-seen word to read
+OPEN_BY_DEFINITIONS = ("shape", "motion")   # the groups an open value of which a word's definitions may fill in plain words
 DEFINITIONS = 2              # how many of a never-seen word's WordNet definitions the reader reads (0: none)
 
 
@@ -98,6 +108,46 @@ def _before_backdrop(words: list, i: int) -> bool:
     """Whether word i comes right before the background's words ("crimson" in "on a crimson background")."""
     after = words[i + 1] if i + 1 < len(words) else None
     return bool(after and (after.group == "background" or after.word in BACKDROP))
+
+
+def _free_in_focus(words: list, focus: list, least: float | None = None) -> int | None:
+    """The word a group's head attends to most, when that is at least `FOCUS` of its attention, a word the reader never
+    saw, not right before the background's words, and free: used for nothing, or for a group another word says too."""
+    if not focus:
+        return None
+    i = max(range(len(words)), key=lambda k: focus[k])
+    w = words[i]
+    shared = any(k is not w and k.group == w.group and k.status in ("known", "matched") for k in words)
+    free = w.status == "unknown" or (w.status == "matched" and shared)    # not the clip's only word for a group
+    return i if focus[i] >= (FOCUS if least is None else least) and free and not _before_backdrop(words, i) else None
+
+
+# plain words of a dictionary definition that name a shape or a motion (hand-written; `said_by_definitions`)
+DEFINITION_WORDS = {
+    "shape": {"circle": "round circular disk disc ring sphere spherical globe globular ball doughnut donut oval "
+                        "ellipse hoop wheel coin",
+              "square": "square rectangular rectangle box cube cubic block oblong quadrilateral slab tile brick",
+              "triangle": "triangle triangular cone conical pyramid pyramidal wedge pointed spike arrowhead",
+              "star": "star stellate asterisk radiating rays sparkle"},
+    "motion": {"up": "rise rising up upward upwards ascend ascending climb higher raise lift",
+               "down": "fall falling down downward downwards descend descending sink drop lower",
+               "left": "left west", "right": "right east",
+               "bouncing": "bounce bouncing jump jumping spring leap hop bob",
+               "orbiting": "circle around revolve rotate spin turn whirl orbit spiral",
+               "growing": "grow larger expand swell increase bigger",
+               "shrinking": "shrink smaller contract decrease reduce less",
+               "still": "still rest motionless stay remain stationary stop idle inactive"},
+}
+
+
+@lru_cache(maxsize=4096)
+def said_by_definitions(word: str, group: str) -> str | None:
+    """The one value of the group (shape or motion) that plain words of the word's first definitions name
+    (`DEFINITION_WORDS`: "bagel": "glazed yeast-raised doughnut-shaped roll" -> circle), or None when they name none
+    or several."""
+    said = set(_TOKEN.findall(definition_text(word).lower()))
+    values = [v for v, ws in DEFINITION_WORDS[group].items() if said & set(ws.split())]
+    return values[0] if len(values) == 1 else None
 
 
 @dataclass
@@ -218,6 +268,8 @@ class PromptParser:
             self._ground_unused(words, unused, values)
         self._read_definitions(words, values, defs or {})
         self._still_gives_way(words, values, defs or {})
+        self._colour_in_focus(words, values, reading.focus.get("color", []))
+        self._open_by_definitions(words, values, reading.focus)
         self._follow_trained_tags(words, values)
         for i, w in enumerate(words):       # a never-seen word whose reading the clip does not follow was not used
             second_motion = w.group == "motion" and w.value != "still"    # "..., then soaring": a second motion
@@ -283,6 +335,34 @@ class PromptParser:
                   and (w.status == "known" or defs.get(w.word, {}).get("motion", "still") != "still")]
         if chosen and moving and all(w.status == "matched" for w in chosen):
             values["motion"] = moving[0].value
+
+    @staticmethod
+    def _colour_in_focus(words: list, values: dict, focus: list) -> None:
+        """No word says the object's colour, and the word the colour head attends to most (at least `FOCUS` of its
+        attention) is one it never saw that a colour list names ("a lichen pizza"), and the word was used for
+        nothing, or for a group another word says too ("the die is frost": "frost" read as a shape): that word names
+        the colour. A word that is the only one saying its group is left alone ("a ball adrift": read as a motion). The colour head's attention is learned; the colour comes from the colour lists, which
+        the larger lists included, since the reader has picked the word out."""
+        i = _free_in_focus(words, focus)
+        if i is None or _says(words, "color", values.get("color")):
+            return
+        w = words[i]
+        hue = palette_color(w.word, more=True)
+        if hue is not None:
+            values["color"] = hue
+            words[i] = WordInfo(w.word, "matched", "color", hue, w.similarity)
+
+    @staticmethod
+    def _open_by_definitions(words: list, values: dict, focus: dict) -> None:
+        """The shape (or the motion, `OPEN_BY_DEFINITIONS`) is still open, and its head attends most (at least
+        `SHAPE_FOCUS`) to a free never-seen word (see `_colour_in_focus`) whose first definitions name one value of it
+        in plain words (`said_by_definitions`): that value. Hand-written, measured in session 11 (docs/NOTES.md)."""
+        for group in OPEN_BY_DEFINITIONS:
+            i = _free_in_focus(words, focus.get(group, []), SHAPE_FOCUS)
+            said = said_by_definitions(words[i].word, group) if i is not None else None
+            if values.get(group) is None and said:
+                values[group] = said
+                words[i] = WordInfo(words[i].word, "matched", group, said, words[i].similarity)
 
     @staticmethod
     def _ground_unused(words: list, unused: list, values: dict) -> None:

@@ -232,6 +232,7 @@ class Reading:
     values: dict                      # group -> value or None (open)
     words: list                       # (word, tag, probability, attention share) per regex word
     confidence: dict                  # group -> probability of the chosen value or of open
+    focus: dict = field(default_factory=dict)   # group -> the share of its attention each regex word got
 
 
 class PromptReader:
@@ -295,7 +296,8 @@ class PromptReader:
             values[g] = vals[i] if i < len(vals) else None
             conf[g] = round(float(p[i]), 4)
         logp = F.log_softmax(out["tags"][0], -1)
-        att = out["att"][0].max(0).values                   # the most any group's attention gave the token
+        by_group = out["att"][0]
+        att = by_group.max(0).values                        # the most any group's attention gave the token
         words = []
         for j, (_, _, w) in enumerate(spans):
             pieces = [k for k, o in enumerate(owner) if o == j]
@@ -305,7 +307,9 @@ class PromptReader:
             mean = logp[pieces].mean(0)
             t = int(mean.argmax())
             words.append((w, self.tags[t], round(float(mean[t].exp()), 4), round(float(att[pieces].sum()), 4)))
-        return Reading(values, words, conf)
+        focus = {g: [round(float(by_group[i, [k for k, o in enumerate(owner) if o == j]].sum()), 4)
+                     for j in range(len(spans))] for i, g in enumerate(self.net.cfg.groups)}
+        return Reading(values, words, conf, focus)
 
 
 _lock = threading.Lock()

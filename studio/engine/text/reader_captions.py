@@ -79,6 +79,7 @@ class CaptionConfig:
     survey_filter: bool = False        # drop survey names too close to a held-out word ("vermillion")
     p_auxiliary: float = 0.0           # a motion said after a verb that carries none ("which carries on rolling")
     p_predicate: float = 0.0           # the colour said in a clause of its own ("... . the colour should be red")
+    p_more_colour: float = 0.0         # a colour said by a name only the larger lists have ("lichen", `more_colours`)
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -102,6 +103,9 @@ def _word(rng, group: str, value: str, hand: list, cfg: CaptionConfig) -> str:
 
 def colour_word(rng, value: str, cfg: CaptionConfig = CaptionConfig()) -> str:
     """A colour name: from the lexicon, or the XKCD colour survey (half the time) or the hand-written list."""
+    more = W.more_colours().get(value) if cfg.p_more_colour > 0 else None
+    if more and rng.random() < cfg.p_more_colour:
+        return _pick(rng, more)
     survey = W.survey_colors(cfg.survey_filter)[value]
     hand = survey if survey and rng.random() < 0.5 else W.COLOR[value]
     return _word(rng, "color", value, hand, cfg)
@@ -377,6 +381,8 @@ def training_vocabulary(n: int = 20000, seed: int = 0, cfg: CaptionConfig | None
         banks.append(W.survey_colors(True))
     if wide or cfg.p_lexicon > 0:
         banks += list(W.lexicon(cfg.lexicon).values())
+    if wide or cfg.p_more_colour > 0:
+        banks.append(W.more_colours())
     for bank in banks:
         for phrases in bank.values():
             for p in phrases:

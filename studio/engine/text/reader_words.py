@@ -245,3 +245,53 @@ BASIC = {"red": "red", "orange": "orange", "yellow": "yellow", "green": "green",
 DULL = frozenset("brown brownish grey gray black olive khaki tan beige taupe mud muddy dirt dirty poo puke vomit "
                  "dark darkish burnt dusty dusky dull faded greyish grayish sky sea ocean earth desert camo drab poop bile "
                  "diarrhea booger barney bruise liliac ugly sick baby leaf night".split())
+
+
+MORE_PER_COLOUR = 250
+MORE_SEED = 1111
+PROBES = ("reader_tuning_v4.jsonl", "reader_tuning_v5.jsonl")     # data/: the tuning probes' never-seen words
+
+
+@lru_cache(maxsize=1)
+def more_colours() -> dict[str, list[str]]:
+    """Session 11: colour names that only the larger lists have (`colour_table.json` "more": Wikipedia's colour
+    pages and meodai's color-names, many of them everyday nouns: "lichen", "shrimp", "frost"), each under the palette
+    colour its sRGB is named by (`color_names.palette_color`), for captions that say a colour with a word the
+    XKCD survey and CSS lack. Left out: every word too close to a word of a test list or of studio eval
+    (`too_close_to_held_out`), the tuning probes' words (so that they stay never seen), every word of the other
+    banks and lists, the dull names (`DULL`), and words WordNet lacks (mostly given names and places). At most
+    `MORE_PER_COLOUR` per colour, a seeded sample (the pale names are a third of the lists, all "white")."""
+    import json
+    import re
+    from pathlib import Path
+
+    import numpy as np
+
+    from .color_names import _table, palette_color
+    from .glosses import gloss
+    word = re.compile(r"[a-z]+")
+    data = Path(__file__).resolve().parents[3] / "data"
+    probe = set()
+    for name in PROBES:
+        if (data / name).exists():
+            for line in (data / name).read_text(encoding="utf-8").splitlines():
+                if line:
+                    probe |= {w for p in json.loads(line)["phrases"].values() for w in word.findall(p)}
+    other = set(FILLERS) | DULL | HELD_BACK_COLORS
+    for bank in (COLOR, SHAPE, SIZE, SPEED, MOTION, MOTION_FINITE, MOTION_ADJECTIVE, BACKGROUND):
+        other |= {w for ps in bank.values() for p in ps for w in word.findall(p)}
+    for split in ("train", "dev"):
+        other |= {w for vals in lexicon(split).values() for ps in vals.values() for p in ps for w in word.findall(p)}
+    for lst in (GENERIC_NOUNS, BACKGROUND_NOUNS, BACKGROUND_PREPOSITIONS, OUTSIDE, OUTSIDE_SUBJECTS, OUTSIDE_ACTIONS,
+                OUTSIDE_PHRASES, FRAMES, MOVE_VERBS, AUXILIARIES):
+        other |= {w for p in lst for w in word.findall(p)}
+    out: dict[str, list[str]] = {}
+    for w in sorted(_table()["more"]):
+        if w in other or w in probe or len(w) < 3 or palette_color(w) is not None or not gloss(w) \
+                or too_close_to_held_out(w):
+            continue
+        value = palette_color(w, more=True)
+        if value is not None:
+            out.setdefault(value, []).append(w)
+    rng = np.random.default_rng(MORE_SEED)
+    return {v: sorted(rng.permutation(ws)[:MORE_PER_COLOUR].tolist()) for v, ws in sorted(out.items())}
