@@ -88,11 +88,14 @@ def prompt_reader_figures() -> str:
     return "\n".join(lines) + "\n"
 
 
-def reader_session10_figures() -> str:
-    """Session 9's state (the first run of docs/reader_runs_session10.json) against the shipped one
-    (docs/eval_prompt_reader.json), with the issue's targets."""
-    before = next(iter(_json("docs/reader_runs_session10.json")["runs"].values()))["eval"]
-    now = _json("docs/eval_prompt_reader.json")
+def reader_session_figures(runs: str = "docs/reader_runs_session10.json",
+                           now: str = "docs/eval_prompt_reader_session10.json", session: int = 10) -> str:
+    """The state a session started from (the first run of its runs file) against the state it shipped (the eval of
+    that state: docs/eval_prompt_reader.json for the last session), with the issue's targets."""
+    before = next(iter(_json(runs)["runs"].values()))["eval"]
+    if "reader_heldout_v2" not in before:            # that run's gate left v2 out: the previous session's own eval
+        before = _json(f"docs/eval_prompt_reader_session{session - 1}.json")
+    now = _json(now)
     rows = [("reader_heldout_v2", "v2, the clean list, 400", "95 / 90 / 90"),
             ("reader_heldout_list", "v1 held-out list, 600", ""),
             ("paraphrase", "paraphrases, 108 (background)", "90 / 90 / 90"),
@@ -103,8 +106,24 @@ def reader_session10_figures() -> str:
         got = got[key].get("clip", got[key])
         text = " / ".join(f"{100 * got[g]:.1f}" for g in ("color", "shape", "motion"))
         return text + (f" ({100 * got['background']:.1f})" if "background" in got and "paraphrase" in key else "")
-    lines = ["| list: colour / shape / motion, clip | session 9 | session 10 | target |", "| --- | --- | --- | --- |"]
+    lines = [f"| list: colour / shape / motion, clip | session {session - 1} | session {session} | target |",
+             "| --- | --- | --- | --- |"]
     lines += [f"| {what} | {cell(before, key)} | {cell(now, key)} | {target} |" for key, what, target in rows]
+    return "\n".join(lines) + "\n"
+
+
+def knowledge_ceiling_figures() -> str:
+    """What share of the tuning probes' never-seen words each of the app's sources reads right
+    (docs/knowledge_ceiling.json, scripts/knowledge_ceiling.py)."""
+    got = _json("docs/knowledge_ceiling.json")
+    cols = ("lists", "definitions", "minilm", "parser", "any source")
+    names = {"lists": "colour lists", "definitions": "plain words of its definitions", "minilm": "MiniLM, nearest "
+             "description", "parser": "the parser, word alone", "any source": "any of these (ceiling)"}
+    lines = ["| words (probe) | " + " | ".join(names[c] for c in cols) + " | target |", "| --- " * (len(cols) + 2) + "|"]
+    targets = {"color": "95", "shape": "90", "motion": "90"}
+    for g, r in got.items():
+        lines.append(f"| {g}, {r['words']} | " + " | ".join(f"{r['percent'][c]:.1f}" for c in cols)
+                     + f" | {targets[g]} |")
     return "\n".join(lines) + "\n"
 
 
@@ -138,6 +157,7 @@ def reader_runs_figures(path: str = "docs/reader_runs_session6.json") -> str:
                          " / ".join(f"{runs[n]['probe'][g]:.1f}" for g in ("color", "shape", "motion"))
                          + f" ({runs[n]['probe']['background']:.1f})" for n in names) + " |")
     for key, what in (("vocab_probe", "vocabulary probe (data/reader_tuning_v4.jsonl), 600, text"),
+                      ("objects_probe", "objects probe (data/reader_tuning_v5.jsonl), 600, text"),
                       ("dev_in_shapes", "lexicon dev words in the probe's shapes, 600, text")):
         if any(key in r for r in runs.values()):
             lines.append(f"| {what}: colour / shape / motion | " + " | ".join(
@@ -147,7 +167,8 @@ def reader_runs_figures(path: str = "docs/reader_runs_session6.json") -> str:
             f"{runs[n]['background_dev']} ({runs[n]['background_all']})" for n in names) + " |")
     if any("validation_all_groups" in r for r in runs.values()):
         lines.append("| validation on its own captions (all groups right) | " + " | ".join(
-            f"{runs[n]['validation_all_groups']:.3f}" for n in names) + " |")
+            f"{runs[n]['validation_all_groups']:.3f}" if "validation_all_groups" in runs[n] else "shipped reader"
+            for n in names) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -204,7 +225,11 @@ TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "p
           "reader-runs-session8": lambda: reader_runs_figures("docs/reader_runs_session8.json"),
           "reader-runs-session9": lambda: reader_runs_figures("docs/reader_runs_session9.json"),
           "reader-runs-session10": lambda: reader_runs_figures("docs/reader_runs_session10.json"),
-          "reader-session10": reader_session10_figures}
+          "reader-session10": reader_session_figures,
+          "knowledge-ceiling": knowledge_ceiling_figures,
+          "reader-runs-session11": lambda: reader_runs_figures("docs/reader_runs_session11.json"),
+          "reader-session11": lambda: reader_session_figures("docs/reader_runs_session11.json",
+                                                             "docs/eval_prompt_reader.json", 11)}
 
 
 def regenerate(text: str) -> str:

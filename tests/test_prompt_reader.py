@@ -416,3 +416,10 @@ def test_an_open_shape_is_read_from_plain_words_of_a_never_seen_word_s_definitio
     assert P.said_by_definitions("giraffe", "shape") is None
     monkeypatch.setattr(P, "OPEN_BY_DEFINITIONS", ())
     assert P.PromptParser(reader=parser.reader).parse(prompt).values["shape"] is None
+
+
+def test_a_never_seen_object_alone_is_not_read_as_its_colour(parser):
+    """"giraffe" is in meodai's colour list (yellow) and the colour head attends to it, but it is the prompt's only
+    object: it stays not understood, so the editor says the model draws shapes instead."""
+    got = parser.parse("a giraffe")
+    assert got.values["color"] is None and got.unknown == ["giraffe"]

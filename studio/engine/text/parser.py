@@ -341,12 +341,15 @@ class PromptParser:
         """No word says the object's colour, and the word the colour head attends to most (at least `FOCUS` of its
         attention) is one it never saw that a colour list names ("a lichen pizza"), and the word was used for
         nothing, or for a group another word says too ("the die is frost": "frost" read as a shape): that word names
-        the colour. A word that is the only one saying its group is left alone ("a ball adrift": read as a motion). The colour head's attention is learned; the colour comes from the colour lists, which
+        the colour, when another word names the object's shape. A word that is the only one saying its group is left alone
+        ("a ball adrift": read as a motion), and so is a prompt whose only object is that word ("a giraffe"). The colour head's attention is learned; the colour comes from the colour lists, which
         the larger lists included, since the reader has picked the word out."""
         i = _free_in_focus(words, focus)
         if i is None or _says(words, "color", values.get("color")):
             return
         w = words[i]
+        if not any(k.group == "shape" for k in words if k is not w):
+            return                          # "a giraffe": the word is the object, outside the world, not its colour
         hue = palette_color(w.word, more=True)
         if hue is not None:
             values["color"] = hue
