@@ -379,21 +379,24 @@ def test_the_colour_head_s_focus_names_a_colour_only_with_a_free_never_seen_word
     assert P.PromptParser(reader=parser.reader).parse(prompt).values["color"] is None
 
 
-def test_names_only_the_larger_colour_lists_have_avoid_the_test_lists_and_the_probes():
-    """The captions' "more" colour names (`reader_words.more_colours`) hold no word of a test list, of studio eval or
-    of the tuning probes, and each is under the colour its sRGB is named by."""
+def test_the_captions_larger_colour_and_shape_words_avoid_the_test_lists_and_the_probes():
+    """The captions' "more" colour names (`reader_words.more_colours`) and shape nouns (`more_shapes`) hold no word of
+    a test list, of studio eval or of the tuning probes; each colour is under the colour its sRGB is named by, each
+    noun under the shape its definitions name."""
     from studio.engine.text import reader_words as W
     from studio.engine.text.color_names import palette_color
-    more = W.more_colours()
-    words = [w for ws in more.values() for w in ws]
-    assert len(words) > 1000 and len(set(words)) == len(words)
+    from studio.engine.text.parser import said_by_definitions
     probe = set()
     for name in W.PROBES:
         for ln in (ROOT / "data" / name).read_text().splitlines():
             probe |= {w for p in json.loads(ln)["phrases"].values() for w in _words(p)}
-    for value, ws in more.items():
-        for w in ws:
-            assert not W.too_close_to_held_out(w) and w not in probe and palette_color(w, more=True) == value, w
+    for more, says in ((W.more_colours(), lambda w: palette_color(w, more=True)),
+                       (W.more_shapes(), lambda w: said_by_definitions(w, "shape"))):
+        words = [w for ws in more.values() for w in ws]
+        assert len(words) > 800 and len(set(words)) == len(words)
+        for value, ws in more.items():
+            for w in ws:
+                assert not W.too_close_to_held_out(w) and w not in probe and says(w) == value, w
 
 
 def test_a_never_seen_motion_after_keeps_moves_when_its_definitions_say_a_motion(parser):

@@ -80,6 +80,7 @@ class CaptionConfig:
     p_auxiliary: float = 0.0           # a motion said after a verb that carries none ("which carries on rolling")
     p_predicate: float = 0.0           # the colour said in a clause of its own ("... . the colour should be red")
     p_more_colour: float = 0.0         # a colour said by a name only the larger lists have ("lichen", `more_colours`)
+    p_more_shape: float = 0.0          # a shape said by a noun whose definitions name it ("bagel", `more_shapes`)
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -158,6 +159,8 @@ def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool, cfg: CaptionConfig
     size = _word(rng, "size", v["size"], W.SIZE[v["size"]], cfg) if v["size"] != OPEN else ""
     colour = colour_word(rng, v["color"], cfg) if v["color"] != OPEN and not v.get("_predicate") else ""
     noun = _word(rng, "shape", v["shape"], W.SHAPE[v["shape"]], cfg) if v["shape"] != OPEN else _pick(rng, W.GENERIC_NOUNS)
+    if v["shape"] != OPEN and cfg.p_more_shape > 0 and rng.random() < cfg.p_more_shape:
+        noun = _pick(rng, W.more_shapes()[v["shape"]])
     noun_tag = f"shape:{v['shape']}" if v["shape"] != OPEN else "fill"
     if v["shape"] == OPEN and rng.random() < 0.4:          # a subject outside the world: the shape stays open
         noun, noun_tag = _pick(rng, W.OUTSIDE_SUBJECTS), "out"
@@ -383,6 +386,8 @@ def training_vocabulary(n: int = 20000, seed: int = 0, cfg: CaptionConfig | None
         banks += list(W.lexicon(cfg.lexicon).values())
     if wide or cfg.p_more_colour > 0:
         banks.append(W.more_colours())
+    if wide or cfg.p_more_shape > 0:
+        banks.append(W.more_shapes())
     for bank in banks:
         for phrases in bank.values():
             for p in phrases:

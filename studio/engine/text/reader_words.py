@@ -252,23 +252,12 @@ MORE_SEED = 1111
 PROBES = ("reader_tuning_v4.jsonl", "reader_tuning_v5.jsonl")     # data/: the tuning probes' never-seen words
 
 
-@lru_cache(maxsize=1)
-def more_colours() -> dict[str, list[str]]:
-    """Session 11: colour names that only the larger lists have (`colour_table.json` "more": Wikipedia's colour
-    pages and meodai's color-names, many of them everyday nouns: "lichen", "shrimp", "frost"), each under the palette
-    colour its sRGB is named by (`color_names.palette_color`), for captions that say a colour with a word the
-    XKCD survey and CSS lack. Left out: every word too close to a word of a test list or of studio eval
-    (`too_close_to_held_out`), the tuning probes' words (so that they stay never seen), every word of the other
-    banks and lists, the dull names (`DULL`), and words WordNet lacks (mostly given names and places). At most
-    `MORE_PER_COLOUR` per colour, a seeded sample (the pale names are a third of the lists, all "white")."""
+def _probe_and_bank_words() -> tuple[set, set]:
+    """The tuning probes' words (data/, `PROBES`), and every word of the hand-written banks, the lexicon and the other
+    caption lists, with the function words, dull colour names and held-back colours."""
     import json
     import re
     from pathlib import Path
-
-    import numpy as np
-
-    from .color_names import _table, palette_color
-    from .glosses import gloss
     word = re.compile(r"[a-z]+")
     data = Path(__file__).resolve().parents[3] / "data"
     probe = set()
@@ -285,6 +274,27 @@ def more_colours() -> dict[str, list[str]]:
     for lst in (GENERIC_NOUNS, BACKGROUND_NOUNS, BACKGROUND_PREPOSITIONS, OUTSIDE, OUTSIDE_SUBJECTS, OUTSIDE_ACTIONS,
                 OUTSIDE_PHRASES, FRAMES, MOVE_VERBS, AUXILIARIES):
         other |= {w for p in lst for w in word.findall(p)}
+    return probe, other
+
+
+def _sample(found: dict, seed: int, per_value: int) -> dict[str, list[str]]:
+    import numpy as np
+    rng = np.random.default_rng(seed)
+    return {v: sorted(rng.permutation(ws)[:per_value].tolist()) for v, ws in sorted(found.items())}
+
+
+@lru_cache(maxsize=1)
+def more_colours() -> dict[str, list[str]]:
+    """Session 11: colour names that only the larger lists have (`colour_table.json` "more": Wikipedia's colour
+    pages and meodai's color-names, many of them everyday nouns: "lichen", "shrimp", "frost"), each under the palette
+    colour its sRGB is named by (`color_names.palette_color`), for captions that say a colour with a word the
+    XKCD survey and CSS lack. Left out: every word too close to a word of a test list or of studio eval
+    (`too_close_to_held_out`), the tuning probes' words (so that they stay never seen), every word of the other
+    banks and lists, the dull names (`DULL`), and words WordNet lacks (mostly given names and places). At most
+    `MORE_PER_COLOUR` per colour, a seeded sample (the pale names are a third of the lists, all "white")."""
+    from .color_names import _table, palette_color
+    from .glosses import gloss
+    probe, other = _probe_and_bank_words()
     out: dict[str, list[str]] = {}
     for w in sorted(_table()["more"]):
         if w in other or w in probe or len(w) < 3 or palette_color(w) is not None or not gloss(w) \
@@ -293,5 +303,24 @@ def more_colours() -> dict[str, list[str]]:
         value = palette_color(w, more=True)
         if value is not None:
             out.setdefault(value, []).append(w)
-    rng = np.random.default_rng(MORE_SEED)
-    return {v: sorted(rng.permutation(ws)[:MORE_PER_COLOUR].tolist()) for v, ws in sorted(out.items())}
+    return _sample(out, MORE_SEED, MORE_PER_COLOUR)
+
+
+@lru_cache(maxsize=1)
+def more_shapes() -> dict[str, list[str]]:
+    """Session 11: WordNet nouns whose first definitions name one shape in plain words (`parser.said_by_definitions`:
+    "bagel", "doughnut-shaped", a circle), for captions that name the object with an everyday noun the hand-written
+    banks lack. Left out as in `more_colours`, and any word a colour list names. At most `MORE_PER_COLOUR` a shape."""
+    from .color_names import palette_color
+    from .glosses import _table
+    from .parser import said_by_definitions
+    probe, other = _probe_and_bank_words()
+    out: dict[str, list[str]] = {}
+    for w in sorted(_table()["glosses"]):
+        if not w.isalpha() or not w.islower() or len(w) < 3 or w in other or w in probe \
+                or palette_color(w, more=True) is not None or too_close_to_held_out(w):
+            continue
+        value = said_by_definitions(w, "shape")
+        if value is not None:
+            out.setdefault(value, []).append(w)
+    return _sample(out, MORE_SEED, MORE_PER_COLOUR)
