@@ -12,7 +12,6 @@ words, if it always knew which source to trust.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -42,7 +41,7 @@ def words_of(probes: list[str], group: str) -> list[tuple[str, str]]:
 def main() -> None:
     from studio.engine.text.color_names import palette_color
     from studio.engine.text.encoder import TextEncoder
-    from studio.engine.text.parser import PromptParser, definition_text
+    from studio.engine.text.parser import PromptParser, definition_text, named_in_definitions
     enc, parser = TextEncoder(), PromptParser()
     report = {}
     v4, v5 = "reader_tuning_v4.jsonl", "reader_tuning_v5.jsonl"
@@ -50,9 +49,8 @@ def main() -> None:
                                  ("motion", [v4, v5], "a red ball {}")):
         pairs = words_of(probes, group)
         values = list(KEYWORDS[group])
-        keys = {v: set(ws.split()) for v, ws in KEYWORDS[group].items()}
         defs = {w: definition_text(w) for w, _ in pairs}
-        said = {w: [v for v in values if keys[v] & set(re.findall(r"[a-z]+", defs[w].lower()))] for w, _ in pairs}
+        said = {w: named_in_definitions(w, KEYWORDS[group]) for w, _ in pairs}
         protos = [PROMPTS[group][0].format(v) for v in values] if group == "color" else PROMPTS[group]
         P = enc.encode(protos)
         P /= np.linalg.norm(P, axis=1, keepdims=True)

@@ -66,10 +66,14 @@ def dev_in_shapes(parser: PromptParser, n: int = 600) -> dict:
 
 def main() -> None:
     from train_prompt_reader import dev_words
-    show = "--misses" in sys.argv
-    args = sys.argv[1:]
-    out = args[args.index("--json") + 1] if "--json" in args else None
-    for folder in [a for i, a in enumerate(args) if not a.startswith("--") and (i == 0 or args[i - 1] != "--json")]:
+    import argparse
+    ap = argparse.ArgumentParser()
+    ap.add_argument("folders", nargs="+")
+    ap.add_argument("--misses", action="store_true")
+    ap.add_argument("--json", help="write the figures of the (last) reader to this file")
+    args = ap.parse_args()
+    show, out = args.misses, args.json
+    for folder in args.folders:
         reader = PromptReader(Path(folder))
         parser = PromptParser(reader=reader)
         p = probe(parser, show)

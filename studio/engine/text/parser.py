@@ -140,13 +140,18 @@ DEFINITION_WORDS = {
 }
 
 
+def named_in_definitions(word: str, keywords: dict) -> list[str]:
+    """The values (value -> its plain words, space-separated) whose words the word's first definitions hold."""
+    said = set(_TOKEN.findall(definition_text(word).lower()))
+    return [v for v, ws in keywords.items() if said & set(ws.split())]
+
+
 @lru_cache(maxsize=4096)
 def said_by_definitions(word: str, group: str) -> str | None:
     """The one value of the group (shape or motion) that plain words of the word's first definitions name
     (`DEFINITION_WORDS`: "bagel": "glazed yeast-raised doughnut-shaped roll" -> circle), or None when they name none
     or several."""
-    said = set(_TOKEN.findall(definition_text(word).lower()))
-    values = [v for v, ws in DEFINITION_WORDS[group].items() if said & set(ws.split())]
+    values = named_in_definitions(word, DEFINITION_WORDS[group])
     return values[0] if len(values) == 1 else None
 
 
@@ -341,9 +346,10 @@ class PromptParser:
         """No word says the object's colour, and the word the colour head attends to most (at least `FOCUS` of its
         attention) is one it never saw that a colour list names ("a lichen pizza"), and the word was used for
         nothing, or for a group another word says too ("the die is frost": "frost" read as a shape): that word names
-        the colour, when another word names the object's shape. A word that is the only one saying its group is left alone
-        ("a ball adrift": read as a motion), and so is a prompt whose only object is that word ("a giraffe"). The colour head's attention is learned; the colour comes from the colour lists, which
-        the larger lists included, since the reader has picked the word out."""
+        the colour, when another word names the object's shape. A word that is the only one saying its group is left
+        alone ("a ball adrift": read as a motion), and so is a prompt whose only object is that word ("a giraffe").
+        The colour head's attention is learned; the colour comes from the colour lists, the larger ones included,
+        since the reader has picked the word out."""
         i = _free_in_focus(words, focus)
         if i is None or _says(words, "color", values.get("color")):
             return
@@ -360,10 +366,10 @@ class PromptParser:
         """The shape (or the motion, `OPEN_BY_DEFINITIONS`) is still open, and its head attends most (at least
         `SHAPE_FOCUS`) to a free never-seen word (see `_colour_in_focus`) whose first definitions name one value of it
         in plain words (`said_by_definitions`): that value. Hand-written, measured in session 11 (docs/NOTES.md)."""
-        for group in OPEN_BY_DEFINITIONS:
+        for group in (g for g in OPEN_BY_DEFINITIONS if values.get(g) is None):
             i = _free_in_focus(words, focus.get(group, []), SHAPE_FOCUS)
             said = said_by_definitions(words[i].word, group) if i is not None else None
-            if values.get(group) is None and said:
+            if said:
                 values[group] = said
                 words[i] = WordInfo(words[i].word, "matched", group, said, words[i].similarity)
 

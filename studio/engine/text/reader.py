@@ -299,16 +299,16 @@ class PromptReader:
         by_group = out["att"][0]
         att = by_group.max(0).values                        # the most any group's attention gave the token
         words = []
-        for j, (_, _, w) in enumerate(spans):
-            pieces = [k for k, o in enumerate(owner) if o == j]
+        pieces_of = [[k for k, o in enumerate(owner) if o == j] for j in range(len(spans))]
+        for (_, _, w), pieces in zip(spans, pieces_of):
             if not pieces:
                 words.append((w, "fill", 1.0, 0.0))
                 continue
             mean = logp[pieces].mean(0)
             t = int(mean.argmax())
             words.append((w, self.tags[t], round(float(mean[t].exp()), 4), round(float(att[pieces].sum()), 4)))
-        focus = {g: [round(float(by_group[i, [k for k, o in enumerate(owner) if o == j]].sum()), 4)
-                     for j in range(len(spans))] for i, g in enumerate(self.net.cfg.groups)}
+        focus = {g: [round(float(by_group[i, pieces].sum()), 4) for pieces in pieces_of]
+                 for i, g in enumerate(self.net.cfg.groups)}
         return Reading(values, words, conf, focus)
 
 
