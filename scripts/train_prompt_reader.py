@@ -48,6 +48,7 @@ class Recipe:
     p_auxiliary: float = 0.0     # a motion after a verb that says none of it ("that carries on rolling")
     p_more_colour: float = 0.0   # a colour said by a name only the larger colour lists have ("make it lichen")
     p_more_shape: float = 0.0    # a shape said by a noun whose definitions name it ("a bagel")
+    more_plain: bool = False     # those two lists without the words that read as a motion (session 12)
     tuned_layers: int = 0        # MiniLM's last layers fine-tuned with the head (a copy ships with the reader)
     lr_top: float = 1e-4         # their learning rate
     gloss: bool = False          # each word also gives the embedding of its WordNet definitions (text/glosses.py)
@@ -266,7 +267,8 @@ def main() -> None:
     caption_cfg = CaptionConfig(p_lexicon=recipe.p_lexicon, p_colour_after=recipe.p_colour_after,
                                 colour_after_ways=recipe.colour_after_ways, survey_filter=recipe.survey_filter,
                                 p_auxiliary=recipe.p_auxiliary, p_predicate=recipe.p_predicate,
-                                p_more_colour=recipe.p_more_colour, p_more_shape=recipe.p_more_shape)
+                                p_more_colour=recipe.p_more_colour, p_more_shape=recipe.p_more_shape,
+                                more_plain=recipe.more_plain)
     caps = caption_set(recipe.captions, recipe.seed, caption_cfg)
     encoded = cache(caps, Path(args.cache), 6 - recipe.tuned_layers)
     t_cache = time.perf_counter() - t0

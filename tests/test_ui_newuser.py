@@ -88,6 +88,8 @@ def test_the_trajectory_axes_are_labelled_with_short_numbers(win, qtbot):
     qtbot.keyClick(win.preview, Qt.Key.Key_K)
     view = win.trajectory
     assert view.axes() == ("__pca__", "__pca__")                # the default: the path's principal components
+    assert view.plot.getAxis("bottom").labelText == "1st principal component"     # not the same name twice
+    assert view.plot.getAxis("left").labelText == "2nd principal component"
     qtbot.waitUntil(lambda: view.plot.getAxis("left").geometry().height() > 20, timeout=5000)
     for side in ("bottom", "left"):
         labels = tick_labels(view, side)
@@ -102,6 +104,13 @@ def test_the_trajectory_axes_are_labelled_with_short_numbers(win, qtbot):
     labels = tick_labels(view, "bottom")
     assert labels and all(len(s) <= 5 for s in labels), labels
     assert any(abs(float(s) - 2.54) < 0.3 for s in labels)
+    # a path flat along the second component: its axis reads -0.4 .. 0.4, not -400 .. 400 "(x0.001)"
+    view.x_axis.setCurrentIndex(0)
+    view.set_path({"size": np.linspace(0, 2.65, 24)}, [0, 23], [{"size": 0.0}, {"size": 2.65}])
+    qtbot.wait(50)
+    left = view.plot.getAxis("left")
+    assert left.autoSIPrefixScale == 1
+    assert all(abs(float(s)) <= 0.6 for s in tick_labels(view, "left"))
 
 
 def wheel(widget, steps=-3):

@@ -128,3 +128,18 @@ def test_the_preview_matches_studio_export_bit_for_bit(win, qtbot, tmp_path):
     p = win.project()
     expected = render_project(win.engine.worker.model, p)
     assert np.array_equal(win.player.frames, expected)
+
+
+def test_a_first_key_before_any_slider_moved_holds_the_starting_look(win, qtbot):
+    # the hint's own workflow: K, move the playhead and a slider, K again: the clip moves between the keys
+    win.player.seek(0)
+    win.add_key()
+    win.player.seek(23)
+    set_slider(win, "size", 1.5)
+    win.add_key()
+    keys = win.project().keyframes
+    assert keys[0].sliders["size"] == 0.0 and keys[1].sliders["size"] == 1.5
+    win.player.seek(0)
+    assert win.latent.values().get("size", 0.0) == 0.0
+    win.player.seek(23)
+    assert win.latent.values()["size"] == pytest.approx(1.5)

@@ -158,8 +158,11 @@ class KeyframeEditor(QObject):
         return {n for k in (self.w.doc.keyframes if keys is None else keys) for n in k.sliders}
 
     def add_key(self) -> None:
-        """A key at the playhead holding the current look (every direction in force or keyed)."""
-        self._key_here(self._values_at(self.w.player.index))
+        """A key at the playhead holding the current look: every direction of the panel, at 0 too, so that a
+        first key pressed before any slider moved holds the look the clip starts from (else a slider moved
+        later, with no key naming it, changes the base look of the whole clip and K makes no path)."""
+        look = {n: 0.0 for n in self.w.latent.sliders}
+        self._key_here({**look, **self._values_at(self.w.player.index)})
 
     def _key_here(self, look: dict) -> None:
         """A key at the playhead holding `look` (the panel's values), the keyed directions and the noise."""

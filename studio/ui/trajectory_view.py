@@ -20,7 +20,12 @@ MIN_SPAN = 1.0                                         # slider units an axis sh
 
 class SliderAxis(pg.AxisItem):
     """Ticks in slider units, never more than two decimals (a path that hardly moves along an axis
-    would otherwise be labelled 2.540043066440225)."""
+    would otherwise be labelled 2.540043066440225), and no SI prefix: a path flat along an axis was labelled
+    -400 .. 400 with "(x0.001)" after the axis name, which the narrow dock cut off."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.enableAutoSIPrefix(False)
 
     def tickStrings(self, values, scale, spacing):     # noqa: N802 (pyqtgraph name)
         places = int(np.clip(np.ceil(-np.log10(max(spacing * scale, 1e-12))), 0, 2))
@@ -183,6 +188,8 @@ class TrajectoryView(QWidget):
             self.keys_item.setData([], [])
             self.head.setData([], [])
             self._proj = None
+            self.plot.setXRange(-1, 1, padding=0)      # not the ranges of the project before (a new one has no path)
+            self.plot.setYRange(-1, 1, padding=0)
             return
         ax, ay = self._axis_vector(0, names, M), self._axis_vector(1, names, M)
         self._basis = (names, ax, ay)
@@ -193,8 +200,9 @@ class TrajectoryView(QWidget):
         self.keys_item.setData([xs[f] for f in kf], [ys[f] for f in kf])
         self.plot.setXRange(*_range(xs), padding=0)
         self.plot.setYRange(*_range(ys), padding=0)
-        self.plot.setLabel("bottom", self.x_axis.currentText())
-        self.plot.setLabel("left", self.y_axis.currentText())
+        both = self.axes() == (PCA, PCA)              # the path's first and second components: say which is which
+        self.plot.setLabel("bottom", "1st principal component" if both else self.x_axis.currentText())
+        self.plot.setLabel("left", "2nd principal component" if both else self.y_axis.currentText())
         self.set_frame(self.frame)
 
     def _dragged(self, i: int, x: float, y: float, finished: bool) -> None:

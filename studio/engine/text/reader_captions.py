@@ -81,6 +81,7 @@ class CaptionConfig:
     p_predicate: float = 0.0           # the colour said in a clause of its own ("... . the colour should be red")
     p_more_colour: float = 0.0         # a colour said by a name only the larger lists have ("lichen", `more_colours`)
     p_more_shape: float = 0.0          # a shape said by a noun whose definitions name it ("bagel", `more_shapes`)
+    more_plain: bool = False           # those two lists without words that read as a motion ("orbital", "sprouted")
 
 
 def _values(rng, cfg: CaptionConfig) -> dict:
@@ -104,7 +105,7 @@ def _word(rng, group: str, value: str, hand: list, cfg: CaptionConfig) -> str:
 
 def colour_word(rng, value: str, cfg: CaptionConfig = CaptionConfig()) -> str:
     """A colour name: from the lexicon, or the XKCD colour survey (half the time) or the hand-written list."""
-    more = W.more_colours().get(value) if cfg.p_more_colour > 0 else None
+    more = W.more_colours(cfg.more_plain).get(value) if cfg.p_more_colour > 0 else None
     if more and rng.random() < cfg.p_more_colour:
         return _pick(rng, more)
     survey = W.survey_colors(cfg.survey_filter)[value]
@@ -160,7 +161,7 @@ def _noun_phrase(b: _Builder, rng, v: dict, motion_adj: bool, cfg: CaptionConfig
     colour = colour_word(rng, v["color"], cfg) if v["color"] != OPEN and not v.get("_predicate") else ""
     noun = _word(rng, "shape", v["shape"], W.SHAPE[v["shape"]], cfg) if v["shape"] != OPEN else _pick(rng, W.GENERIC_NOUNS)
     if v["shape"] != OPEN and cfg.p_more_shape > 0 and rng.random() < cfg.p_more_shape:
-        noun = _pick(rng, W.more_shapes()[v["shape"]])
+        noun = _pick(rng, W.more_shapes(cfg.more_plain)[v["shape"]])
     noun_tag = f"shape:{v['shape']}" if v["shape"] != OPEN else "fill"
     if v["shape"] == OPEN and rng.random() < 0.4:          # a subject outside the world: the shape stays open
         noun, noun_tag = _pick(rng, W.OUTSIDE_SUBJECTS), "out"
@@ -385,9 +386,9 @@ def training_vocabulary(n: int = 20000, seed: int = 0, cfg: CaptionConfig | None
     if wide or cfg.p_lexicon > 0:
         banks += list(W.lexicon(cfg.lexicon).values())
     if wide or cfg.p_more_colour > 0:
-        banks.append(W.more_colours())
+        banks.append(W.more_colours(cfg.more_plain))
     if wide or cfg.p_more_shape > 0:
-        banks.append(W.more_shapes())
+        banks.append(W.more_shapes(cfg.more_plain))
     for bank in banks:
         for phrases in bank.values():
             for p in phrases:

@@ -283,12 +283,20 @@ def _sample(found: dict, seed: int, per_value: int) -> dict[str, list[str]]:
     return {v: sorted(rng.permutation(ws)[:per_value].tolist()) for v, ws in sorted(found.items())}
 
 
-@lru_cache(maxsize=1)
-def more_colours() -> dict[str, list[str]]:
+def _says_a_motion(w: str) -> bool:
+    """A word that reads as a motion rather than a thing: a verb form ("sprouted", "enduring") or one whose
+    definitions name a motion in plain words ("orbital", "leapfrog"). Left out of the `plain` more lists."""
+    from .parser import said_by_definitions
+    return w.endswith(("ing", "ed")) or said_by_definitions(w, "motion") is not None
+
+
+@lru_cache(maxsize=2)
+def more_colours(plain: bool = False) -> dict[str, list[str]]:
     """Session 11: colour names that only the larger lists have (`colour_table.json` "more": Wikipedia's colour
     pages and meodai's color-names, many of them everyday nouns: "lichen", "shrimp", "frost"), each under the palette
     colour its sRGB is named by (`color_names.palette_color`), for captions that say a colour with a word the
-    XKCD survey and CSS lack. Left out: every word too close to a word of a test list or of studio eval
+    XKCD survey and CSS lack. With `plain` (session 12), also every word that reads as a motion (`_says_a_motion`):
+    taught as a colour, "overtake" or "orbital" would pull the reader's motion words towards the colour. Left out: every word too close to a word of a test list or of studio eval
     (`too_close_to_held_out`), the tuning probes' words (so that they stay never seen), every word of the other
     banks and lists, the dull names (`DULL`), and words WordNet lacks (mostly given names and places). At most
     `MORE_PER_COLOUR` per colour, a seeded sample (the pale names are a third of the lists, all "white")."""
@@ -298,7 +306,7 @@ def more_colours() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for w in sorted(_table()["more"]):
         if w in other or w in probe or len(w) < 3 or palette_color(w) is not None or not gloss(w) \
-                or too_close_to_held_out(w):
+                or too_close_to_held_out(w) or (plain and _says_a_motion(w)):
             continue
         value = palette_color(w, more=True)
         if value is not None:
@@ -306,11 +314,12 @@ def more_colours() -> dict[str, list[str]]:
     return _sample(out, MORE_SEED, MORE_PER_COLOUR)
 
 
-@lru_cache(maxsize=1)
-def more_shapes() -> dict[str, list[str]]:
+@lru_cache(maxsize=2)
+def more_shapes(plain: bool = False) -> dict[str, list[str]]:
     """Session 11: WordNet nouns whose first definitions name one shape in plain words (`parser.said_by_definitions`:
     "bagel", "doughnut-shaped", a circle), for captions that name the object with an everyday noun the hand-written
-    banks lack. Left out as in `more_colours`, and any word a colour list names. At most `MORE_PER_COLOUR` a shape."""
+    banks lack. Left out as in `more_colours` (with `plain`, also words that read as a motion), and any word a
+    colour list names. At most `MORE_PER_COLOUR` a shape."""
     from .color_names import palette_color
     from .glosses import _table
     from .parser import said_by_definitions
@@ -318,7 +327,8 @@ def more_shapes() -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for w in sorted(_table()["glosses"]):
         if not w.isalpha() or not w.islower() or len(w) < 3 or w in other or w in probe \
-                or palette_color(w, more=True) is not None or too_close_to_held_out(w):
+                or palette_color(w, more=True) is not None or too_close_to_held_out(w) \
+                or (plain and _says_a_motion(w)):
             continue
         value = said_by_definitions(w, "shape")
         if value is not None:
