@@ -228,6 +228,7 @@ TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "p
           "reader-session10": reader_session_figures,
           "knowledge-ceiling": knowledge_ceiling_figures,
           "reader-runs-session11": lambda: reader_runs_figures("docs/reader_runs_session11.json"),
+          "reader-runs-session12": lambda: reader_runs_figures("docs/reader_runs_session12.json"),
           "reader-session11": lambda: reader_session_figures("docs/reader_runs_session11.json",
                                                              "docs/eval_prompt_reader.json", 11)}
 

@@ -390,13 +390,17 @@ def test_the_captions_larger_colour_and_shape_words_avoid_the_test_lists_and_the
     for name in W.PROBES:
         for ln in (ROOT / "data" / name).read_text().splitlines():
             probe |= {w for p in json.loads(ln)["phrases"].values() for w in _words(p)}
-    for more, says in ((W.more_colours(), lambda w: palette_color(w, more=True)),
-                       (W.more_shapes(), lambda w: said_by_definitions(w, "shape"))):
-        words = [w for ws in more.values() for w in ws]
-        assert len(words) > 800 and len(set(words)) == len(words)
-        for value, ws in more.items():
-            for w in ws:
-                assert not W.too_close_to_held_out(w) and w not in probe and says(w) == value, w
+    for plain in (False, True):
+        for more, says in ((W.more_colours(plain), lambda w: palette_color(w, more=True)),
+                           (W.more_shapes(plain), lambda w: said_by_definitions(w, "shape"))):
+            words = [w for ws in more.values() for w in ws]
+            assert len(words) > 700 and len(set(words)) == len(words)
+            for value, ws in more.items():
+                for w in ws:
+                    assert not W.too_close_to_held_out(w) and w not in probe and says(w) == value, w
+                    assert not (plain and (w.endswith(("ing", "ed")) or said_by_definitions(w, "motion"))), w
+    assert any("orbital" in ws for ws in W.more_colours().values())
+    assert not any("orbital" in ws for ws in W.more_colours(True).values())     # its definitions name orbiting
 
 
 def test_a_never_seen_motion_after_keeps_moves_when_its_definitions_say_a_motion(parser):

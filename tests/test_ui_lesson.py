@@ -43,6 +43,7 @@ def texts(panel) -> list[str]:
 def test_add_caption_reorder_delete_total_and_save(window, qtbot, tmp_path):
     win, panel = window, window.lesson_panel
     assert not win.is_dirty() and panel.list.count() == 0 and not panel.export_button.isEnabled()
+    assert not panel.caption.isEnabled() and "first" in panel.caption.placeholderText()   # says why it is off
     prompts = ["a large red circle moving right on a white background", "a large blue square bouncing on a black "
                "background", "a small green star still on a sky background"]
     for i, prompt in enumerate(prompts):

@@ -232,6 +232,8 @@ class LessonPanel(QWidget):
             self._filling = False
         for w in (self.caption, self.seconds, self.delete):
             w.setEnabled(has)
+        self.caption.setPlaceholderText("What viewers read (and hear) during this shot" if has else
+                                        "Add the clip to the lesson first, then caption it here")
         self.up.setEnabled(has and row > 0)
         self.down.setEnabled(has and row < len(self.shots) - 1)
         for w in (self.play, self.export_button, self.export_script_button):
