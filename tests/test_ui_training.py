@@ -51,6 +51,8 @@ def test_train_pause_crash_resume_stop_and_pick(window, qtbot, own_models):
     assert panel.state == "running" and not panel.train_button.isEnabled(), panel.status.text()
     qtbot.waitUntil(lambda: panel.plot.points() >= 5, timeout=90000)          # live points arrive
     assert set(panel.plot.curves) >= {"loss", "recon", "kl"}
+    qtbot.waitUntil(lambda: "of 100000" in panel.progress.format(), timeout=10000)   # the bar counts the steps
+    assert panel.progress.isVisible() and "left" in panel.progress.format()
     qtbot.waitUntil(lambda: panel.sample.pixmap() is not None and not panel.sample.pixmap().isNull(), timeout=60000)
     stall = meter.stop()
     print(f"event-loop stall while training: {stall}")
@@ -77,9 +79,12 @@ def test_train_pause_crash_resume_stop_and_pick(window, qtbot, own_models):
     panel.amount.setValue(paused + 400)
     click(panel.resume_button)
     qtbot.waitUntil(lambda: panel.plot.points() > paused + 3, timeout=60000)
+    qtbot.waitUntil(lambda: panel.progress.value() >= 1000 * paused // (paused + 400), timeout=10000)  # from step 1
+    assert f"of {paused + 400}" in panel.progress.format()
     with qtbot.waitSignal(panel.modelFinished, timeout=90000):
         click(panel.stop_button)
     assert panel.state == "finished" and "is in the model picker" in panel.status.text()
+    assert not panel.progress.isVisible()
     box = win.prompt.model_box
     qtbot.waitUntil(lambda: box.findText("trained") >= 0, timeout=30000)
     steps = _steps(own_models / "trained")
@@ -138,7 +143,9 @@ def test_a_footage_run_shows_each_videos_frames_over_their_reconstruction(window
     panel.name.setText("my-footage")
     panel.tiny.setChecked(True)
     panel.amount.setValue(12)
+    panel.sample_title.setText("Latest samples · step 000060 (one row per prompt)")   # an earlier run's
     panel.train_button.click()
+    assert panel.sample_title.text() == "Latest samples"          # cleared with its picture
     qtbot.waitUntil(lambda: panel.state in ("finished", "failed"), timeout=120000)
     assert panel.state == "finished", panel.status.text()
     qtbot.waitUntil(lambda: panel.sample.pixmap() is not None and not panel.sample.pixmap().isNull(), timeout=10000)
@@ -146,3 +153,9 @@ def test_a_footage_run_shows_each_videos_frames_over_their_reconstruction(window
     sample = sorted((own_models / "my-footage" / "train" / "samples").glob("step_*.png"))[-1]
     img = QImage(str(sample))
     assert img.height() == 2 * 2 * 64 and img.width() > img.height()      # 2 videos x (frames, reconstructions) at 64 px
+
+
+def test_time_left_reads_as_a_person_says_it():
+    from studio.ui.training_panel import fmt_seconds
+    assert [fmt_seconds(x) for x in (0.2, 40, 89, 200, 3599, 3900)] == ["1 s", "40 s", "89 s", "3 min", "1 h 0 min",
+                                                                        "1 h 5 min"]

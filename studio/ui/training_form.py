@@ -1,5 +1,5 @@
 """The Training panel's settings column: data, family, resolution, length, workers, name, the
-buttons and the status line. The length keeps one value per unit: a number typed for steps is
+buttons, the progress bar and the status line. The length keeps one value per unit: a number typed for steps is
 still there after a look at minutes, and the other way round."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 SHAPES = "The shapes world"
 SHAPES_NOTE = "The shapes world is drawn on the fly at 64x64, with labels."
@@ -68,6 +68,10 @@ class TrainingForm(QWidget):
         for b in (self.train_button, self.pause_button, self.resume_button, self.stop_button):
             buttons.addWidget(b)
         box.addLayout(buttons)
+        self.progress = QProgressBar()               # how far the run is through its steps or minutes
+        self.progress.setRange(0, 1000)
+        self.progress.setVisible(False)
+        box.addWidget(self.progress)
         self.status = hint("Pick the data and press Train.")
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addWidget(self.status)

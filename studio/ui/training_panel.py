@@ -34,6 +34,14 @@ ACTIVE = ("running", "pausing", "stopping")
 user_models_root = job.user_models_root
 
 
+def fmt_seconds(seconds: float) -> str:
+    """"40 s", "3 min", "1 h 5 min": a time left, as a person says it."""
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    minutes = round(seconds / 60)
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60} min"
+
+
 class TrainingPanel(QWidget):
     """States: idle, checking, running, pausing, stopping, paused, finished, failed."""
 
@@ -65,7 +73,8 @@ class TrainingPanel(QWidget):
         lay = styled_layout(self, "sidePanel", (10, 8, 10, 8), horizontal=True)
         self.form = left = TrainingForm()
         for attr in ("data", "choose", "family", "resolution", "amount", "unit", "workers", "name", "tiny",
-                     "train_button", "pause_button", "resume_button", "stop_button", "status", "shapes_note"):
+                     "train_button", "pause_button", "resume_button", "stop_button", "progress", "status",
+                     "shapes_note"):
             setattr(self, attr, getattr(left, attr))
         self.choose.clicked.connect(self.choose_folder)
         self.name.textChanged.connect(self._name_changed)
@@ -225,6 +234,7 @@ class TrainingPanel(QWidget):
         shutil.rmtree(work / job.SAMPLES, ignore_errors=True)
         self.plot.clear()
         self.sample.clear()
+        self.sample_title.setText("Latest samples")     # not the title of the samples just cleared
         self._launch(self.spec())
 
     def resume(self) -> None:
@@ -254,6 +264,9 @@ class TrainingPanel(QWidget):
             self.reader = job.LogReader(run.log)
         self._set_state({"pause": "pausing", "stop": "stopping"}.get(asked, "running"))
         self._say(message)
+        self.progress.setFormat("starting…")
+        self.progress.setValue(0)
+        self.progress.setVisible(True)
         self._poll.start()
 
     def reattach(self) -> bool:
@@ -328,6 +341,7 @@ class TrainingPanel(QWidget):
             if self.state == "running":
                 terms = ", ".join(f"{k} {v:.3g}" for k, v in job.losses(last).items())
                 self._say(f"Step {last['step']} · {last['seconds']:.0f} s · {terms}")
+                self._show_progress(last)
         self.recordsArrived.emit(len(records))
         if self.run is not None and self.state in ACTIVE and not self.run.running():
             self._ended()
@@ -338,6 +352,7 @@ class TrainingPanel(QWidget):
         if self._asked == "close":
             return                                   # the window is closing: nothing left to show
         self.plot.add(self.reader.read())
+        self.progress.setVisible(False)
         code, tail, out = run.exit_code(), run.output_tail(), self.spec_running.out
         if code == 0 and (self._asked == "pause" or re.search(r"^paused at step", tail, re.M)):
             self._set_state("paused")
@@ -368,6 +383,27 @@ class TrainingPanel(QWidget):
         footage = self.spec_running is not None and self.spec_running.data != "shapes"
         rows = "each video: its frames over the model's reconstruction" if footage else "one row per prompt"
         self.sample_title.setText(f"Latest samples · {files[-1].stem.replace('_', ' ')} ({rows})")
+
+    def _show_progress(self, last: dict) -> None:
+        """The bar: the share of the run's steps or minutes (totals: a resumed run counts from its first step),
+        whichever is further, and the time left at the pace so far."""
+        spec = self.spec_running
+        if spec is None:
+            return
+        step, seconds = int(last["step"]), float(last["seconds"])
+        shares = []
+        if spec.steps:
+            shares.append((step / spec.steps, f"step {step} of {spec.steps}"))
+        if spec.minutes:
+            shares.append((seconds / (spec.minutes * 60), f"{seconds / 60:.1f} of {spec.minutes:g} min"))
+        if not shares:
+            return
+        share, what = max(shares)
+        share = min(max(share, 0.0), 1.0)
+        left = seconds * (1 - share) / share if share > 0 else None
+        self.progress.setValue(round(share * 1000))
+        self.progress.setFormat(what + (f" · about {fmt_seconds(left)} left" if left is not None else ""))
+        self.progress.setVisible(True)
 
     def _say(self, text: str) -> None:
         self.status.setText(text)
