@@ -230,7 +230,9 @@ TABLES = {"music-figures": music_figures, "footage-figures": footage_figures, "p
           "reader-runs-session11": lambda: reader_runs_figures("docs/reader_runs_session11.json"),
           "reader-runs-session12": lambda: reader_runs_figures("docs/reader_runs_session12.json"),
           "reader-session11": lambda: reader_session_figures("docs/reader_runs_session11.json",
-                                                             "docs/eval_prompt_reader.json", 11)}
+                                                             "docs/eval_prompt_reader_session11.json", 11),
+          "reader-session12": lambda: reader_session_figures("docs/reader_runs_session12.json",
+                                                             "docs/eval_prompt_reader.json", 12)}
 
 
 def regenerate(text: str) -> str:

@@ -59,6 +59,17 @@ def test_keyframed_size_grows_the_object_in_pixels(vae):
     assert np.ptp(xs) < 2.0                               # a size key does not move a still object
 
 
+def test_a_first_key_that_changes_nothing_leaves_the_picture_as_it_was(vae):
+    """A key holding the clip's own look draws the clip bit for bit as before: the plain 16-frame clip is drawn on
+    the torus as a keyed one is. (Before session 12 it was not: this triangle, leaving the canvas, was gone in the
+    last four frames without a key and wrapped round with one, 170 levels apart.)"""
+    from studio.engine.trajectory import Key, TimelineSpec
+    prompt = "a green triangle drifting to the right on a sky background"
+    plain = vae.render(vae.plan(prompt, 0, 16))
+    keyed = vae.render(vae.plan(prompt, 0, 16, timeline=TimelineSpec.of(16, 8, {}, [Key(0.0, {}, "linear", None)])))
+    assert np.array_equal(plain, keyed)
+
+
 def test_hold_keeps_the_value_until_the_next_key(vae):
     p = Project(prompt=f"a large yellow square staying still {BLACK}", seed=1, frames=24, fps=8,
                 keyframes=[Keyframe(0.0, {"size": -2.0}, "hold"), Keyframe(2.0, {"size": 2.0})])

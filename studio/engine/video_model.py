@@ -45,7 +45,6 @@ class Plan:
     ws: torch.Tensor | None = None    # (T, w_dim) per-frame latent when it moves, else None
     text: torch.Tensor | None = None
     cache: dict = field(default_factory=dict)    # decoded layers per distinct latent
-    torus: bool = False           # the path wraps around the canvas (long, keyframed and looping clips)
 
 
 class VideoModel:
@@ -149,8 +148,7 @@ class VideoModel:
                 layers = self.decoder.content(wb[:, :COND_DIM], text)
         t2 = time.perf_counter()
         return Plan(prompt, seed, frames, filled, parsed, w, layers, states,
-                    {"parse_ms": (t1 - t0) * 1e3, "plan_ms": (t2 - t1) * 1e3}, ws=ws, text=text,
-                    torus=spec.animated or frames > TRAIN_FRAMES)
+                    {"parse_ms": (t1 - t0) * 1e3, "plan_ms": (t2 - t1) * 1e3}, ws=ws, text=text)
 
     def _latents(self, spec: TimelineSpec, cond: torch.Tensor, fixed_zc, w_static: torch.Tensor) -> torch.Tensor:
         """(T, w_dim) per-frame latent: the prompt's conditioning, the content code travelling between
@@ -192,7 +190,9 @@ class VideoModel:
         idx = list(range(plan.frames)) if indices is None else [int(i) for i in indices]
         if plan.ws is None:
             states = plan.states if indices is None else plan.states[:, idx]
-            frames = self.decoder.compose(*plan.layers, states, torus=plan.torus, res=size)[0]
+            # every clip is drawn on the torus, 16 frames too: an object crossing an edge shows on both sides, as
+            # it does once the clip has a key (the first key no longer changes the picture; session 12)
+            frames = self.decoder.compose(*plan.layers, states, torus=True, res=size)[0]
         else:
             layers, shared = self._frame_layers(plan, idx)
             if shared:                          # one look for these frames: drawn as one clip
