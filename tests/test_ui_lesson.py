@@ -93,6 +93,20 @@ def test_add_caption_reorder_delete_total_and_save(window, qtbot, tmp_path):
     assert [s.caption for s in panel.shots] == ["Caption 1", "Caption 3"] and panel.title.text() == "Shapes lesson"
 
 
+def test_a_caption_typed_after_a_new_clip_does_not_overwrite_the_shot_before(window, qtbot):
+    win, panel = window, window.lesson_panel
+    qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.caption, "The ball bounces")
+    win.prompt.editor.set_text("a green triangle drifting to the right on a sky background")
+    win.generate()                                       # the next clip: shot 1 is no longer selected
+    assert panel.list.currentRow() == -1 and not panel.caption.isEnabled()
+    qtbot.keyClicks(panel.caption, "Now a triangle")     # typed too early: goes nowhere
+    assert panel.shots[0].caption == "The ball bounces"
+    qtbot.mouseClick(panel.add, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(panel.caption, "Now a triangle")
+    assert [s.caption for s in panel.shots] == ["The ball bounces", "Now a triangle"]
+
+
 def test_import_and_export_scripts(qtbot, tmp_path):
     settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
     panel = LessonPanel(settings=settings)

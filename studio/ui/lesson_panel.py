@@ -151,6 +151,12 @@ class LessonPanel(QWidget):
         self.caption.setFocus()
         return shot
 
+    def clip_changed(self) -> None:
+        """A new clip was asked for: no shot stays selected, so a caption typed for the next shot cannot
+        overwrite the caption of the one added before (the field waits, disabled, for Add)."""
+        if self.list.currentRow() >= 0:
+            self.list.setCurrentRow(-1)
+
     def eventFilter(self, obj, e):                        # noqa: N802 (Qt name)
         from PySide6.QtCore import QEvent
         if obj is self.list and e.type() == QEvent.Type.KeyPress and e.key() in (Qt.Key.Key_Delete,

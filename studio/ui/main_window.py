@@ -277,6 +277,7 @@ class MainWindow(QMainWindow):
             self.prompt.roll_seed()
             self._applying = False
         self.commit()
+        self.lesson_panel.clip_changed()
         text = self.doc.prompt
         self.prompt.editor.remember(text)
         self.settings.setValue("history", self.prompt.editor.history)
